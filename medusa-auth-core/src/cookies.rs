@@ -1,0 +1,478 @@
+//! The session-cookie rules of SPEC §2: one small jar per session handle.
+//!
+//! `Set-Cookie` is parsed with the `cookie` crate and the value kept byte for byte
+//! (Medusa's `connect.sid` is `s%3A<sid>.<signature>`, sent back exactly as
+//! received, never decoded). A cookie is bound to the origin that set it (it is
+//! host-only: `Domain` is not used to widen it), matched on `Path`, dropped when it
+//! expires (`Max-Age` wins over `Expires`), and a `Secure` cookie is sent only over
+//! HTTPS or to a loopback host.
+
+use std::time::{Duration, SystemTime};
+
+use http::header::{self, HeaderMap, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::base_url::Origin;
+use crate::error::InvalidInput;
+
+/// The name of Medusa's session cookie (express-session's default).
+pub const SESSION_COOKIE_NAME: &str = "connect.sid";
+/// At most this many cookies are kept per handle; more are ignored.
+pub const MAX_COOKIES: usize = 16;
+/// A cookie whose name and value together are longer than this is ignored.
+pub const MAX_COOKIE_LEN: usize = 4096;
+
+/// What a response did to the session cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionCookieChange {
+    /// The response did not mention it.
+    Untouched,
+    /// It was set (new or the same value again) and can be sent back.
+    Stored,
+    /// It was set with an expiry in the past: removed.
+    Removed,
+    /// It was set `Secure` over plain HTTP to a host that is not loopback: refused.
+    RefusedSecure,
+}
+
+#[derive(Clone)]
+struct StoredCookie {
+    name: String,
+    value: SecretString,
+    origin: Origin,
+    path: String,
+    expires: Option<SystemTime>,
+    secure: bool,
+}
+
+impl StoredCookie {
+    fn is_expired(&self, now: SystemTime) -> bool {
+        self.expires.is_some_and(|at| at <= now)
+    }
+
+    fn matches(&self, origin: &Origin, request_path: &str, now: SystemTime) -> bool {
+        &self.origin == origin
+            && path_matches(&self.path, request_path)
+            && !self.is_expired(now)
+            && (!self.secure || origin.is_potentially_trustworthy())
+    }
+}
+
+/// The cookies of one session handle.
+///
+/// `Debug` shows names only.
+#[derive(Clone, Default)]
+pub struct CookieJar {
+    cookies: Vec<StoredCookie>,
+}
+
+impl std::fmt::Debug for CookieJar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set()
+            .entries(self.cookies.iter().map(|c| c.name.as_str()))
+            .finish()
+    }
+}
+
+impl CookieJar {
+    /// An empty jar.
+    pub fn new() -> Self {
+        CookieJar::default()
+    }
+
+    /// Takes the `Set-Cookie` headers of a response to a request for `request_path`
+    /// at `origin`, and reports what happened to the cookie named `session_name`.
+    ///
+    /// Malformed, oversize and non-UTF-8 headers are ignored, as browsers do.
+    pub fn store_from_response(
+        &mut self,
+        origin: &Origin,
+        request_path: &str,
+        headers: &HeaderMap,
+        session_name: &str,
+        now: SystemTime,
+    ) -> SessionCookieChange {
+        let mut change = SessionCookieChange::Untouched;
+        for value in headers.get_all(header::SET_COOKIE) {
+            let Ok(text) = value.to_str() else { continue };
+            if text.len() > MAX_COOKIE_LEN * 2 {
+                continue;
+            }
+            let Ok(parsed) = cookie::Cookie::parse(text) else {
+                continue;
+            };
+            let outcome = self.store_one(origin, request_path, &parsed, now);
+            if parsed.name() == session_name {
+                change = outcome;
+            }
+        }
+        change
+    }
+
+    fn store_one(
+        &mut self,
+        origin: &Origin,
+        request_path: &str,
+        parsed: &cookie::Cookie<'_>,
+        now: SystemTime,
+    ) -> SessionCookieChange {
+        let (name, value) = (parsed.name(), parsed.value());
+        if name.is_empty() || name.len() + value.len() > MAX_COOKIE_LEN {
+            return SessionCookieChange::Untouched;
+        }
+        let secure = parsed.secure().unwrap_or(false);
+        if secure && !origin.is_potentially_trustworthy() {
+            return SessionCookieChange::RefusedSecure;
+        }
+        let path = match parsed.path() {
+            Some(path) if path.starts_with('/') => path.to_owned(),
+            _ => default_path(request_path),
+        };
+        let expires = match parsed.max_age() {
+            Some(max_age) if max_age.is_positive() => {
+                Some(now + Duration::from_secs(max_age.whole_seconds().unsigned_abs()))
+            }
+            Some(_) => Some(SystemTime::UNIX_EPOCH),
+            None => parsed.expires_datetime().map(SystemTime::from),
+        };
+        self.cookies
+            .retain(|c| !(c.name == name && c.path == path && &c.origin == origin));
+        if expires.is_some_and(|at| at <= now) {
+            return SessionCookieChange::Removed;
+        }
+        self.cookies.retain(|c| !c.is_expired(now));
+        if self.cookies.len() >= MAX_COOKIES {
+            return SessionCookieChange::Untouched;
+        }
+        self.cookies.push(StoredCookie {
+            name: name.to_owned(),
+            value: SecretString::from(value),
+            origin: origin.clone(),
+            path,
+            expires,
+            secure,
+        });
+        SessionCookieChange::Stored
+    }
+
+    /// Sets a cookie by hand (a session cookie the caller kept), for every path of
+    /// `origin`, with no expiry.
+    pub fn insert(
+        &mut self,
+        origin: &Origin,
+        name: &str,
+        value: SecretString,
+    ) -> Result<(), InvalidInput> {
+        let candidate = format!("{name}={}", value.expose_secret());
+        if cookie::Cookie::parse(candidate.as_str())
+            .map(|c| c.name() != name || c.value() != value.expose_secret())
+            .unwrap_or(true)
+            || HeaderValue::from_str(&candidate).is_err()
+            || candidate.len() > MAX_COOKIE_LEN
+        {
+            return Err(InvalidInput::InvalidHeaderValue {
+                name: "cookie".into(),
+            });
+        }
+        self.cookies
+            .retain(|c| !(c.name == name && &c.origin == origin));
+        self.cookies.push(StoredCookie {
+            name: name.to_owned(),
+            value,
+            origin: origin.clone(),
+            path: "/".to_owned(),
+            expires: None,
+            secure: false,
+        });
+        Ok(())
+    }
+
+    /// The `Cookie` header for a request to `request_path` at `origin`, marked
+    /// sensitive; `None` when no cookie applies.
+    pub fn header_for(
+        &self,
+        origin: &Origin,
+        request_path: &str,
+        now: SystemTime,
+    ) -> Option<HeaderValue> {
+        let mut line = String::new();
+        for cookie in self
+            .cookies
+            .iter()
+            .filter(|c| c.matches(origin, request_path, now))
+        {
+            if !line.is_empty() {
+                line.push_str("; ");
+            }
+            line.push_str(&cookie.name);
+            line.push('=');
+            line.push_str(cookie.value.expose_secret());
+        }
+        if line.is_empty() {
+            return None;
+        }
+        // Every stored value came from a valid header or passed `insert`'s check.
+        let mut value = HeaderValue::from_str(&line).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+
+    /// The value of the cookie `name` that would be sent to `origin`, if any.
+    pub fn get(&self, origin: &Origin, name: &str, now: SystemTime) -> Option<&SecretString> {
+        self.cookies
+            .iter()
+            .find(|c| c.name == name && c.matches(origin, "/", now))
+            .map(|c| &c.value)
+    }
+
+    /// Forgets every cookie named `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.cookies.retain(|c| c.name != name);
+    }
+
+    /// Forgets every cookie.
+    pub fn clear(&mut self) {
+        self.cookies.clear();
+    }
+
+    /// How many cookies are kept (expired ones included until the next store).
+    pub fn len(&self) -> usize {
+        self.cookies.len()
+    }
+
+    /// Whether the jar is empty.
+    pub fn is_empty(&self) -> bool {
+        self.cookies.is_empty()
+    }
+}
+
+/// RFC 6265 §5.1.4 path-match.
+fn path_matches(cookie_path: &str, request_path: &str) -> bool {
+    request_path == cookie_path
+        || (request_path.starts_with(cookie_path)
+            && (cookie_path.ends_with('/')
+                || request_path.as_bytes().get(cookie_path.len()) == Some(&b'/')))
+}
+
+/// RFC 6265 §5.1.4 default-path.
+fn default_path(request_path: &str) -> String {
+    match request_path.rfind('/') {
+        Some(0) | None => "/".to_owned(),
+        Some(index) => request_path[..index].to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BaseUrl;
+
+    // transcripts.md, exchange 11.
+    const LOGIN_SET_COOKIE: &str = "connect.sid=s%3A1FFHN3SHHmZ8ylsAD1Wb-ljQyinjaHzn.LRAzoIHUzA2m6zqjsv9kSFRtCW0kIL8kE2knhjx3FZw; Path=/; Expires=Sun, 22 Nov 2026 23:08:29 GMT; HttpOnly";
+    const LOGIN_COOKIE_VALUE: &str =
+        "s%3A1FFHN3SHHmZ8ylsAD1Wb-ljQyinjaHzn.LRAzoIHUzA2m6zqjsv9kSFRtCW0kIL8kE2knhjx3FZw";
+
+    fn origin(url: &str) -> Origin {
+        BaseUrl::parse(url).unwrap().origin().clone()
+    }
+
+    fn at(text: &str) -> SystemTime {
+        httpdate::parse_http_date(text).unwrap()
+    }
+
+    fn response_headers(set_cookies: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in set_cookies {
+            headers.append(header::SET_COOKIE, HeaderValue::from_str(value).unwrap());
+        }
+        headers
+    }
+
+    fn jar_with(
+        origin: &Origin,
+        set_cookies: &[&str],
+        now: SystemTime,
+    ) -> (CookieJar, SessionCookieChange) {
+        let mut jar = CookieJar::new();
+        let change = jar.store_from_response(
+            origin,
+            "/admin/auth",
+            &response_headers(set_cookies),
+            SESSION_COOKIE_NAME,
+            now,
+        );
+        (jar, change)
+    }
+
+    #[test]
+    fn sends_the_value_back_byte_for_byte() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = at("Sun, 22 Nov 2026 13:08:29 GMT");
+        let (jar, change) = jar_with(&local, &[LOGIN_SET_COOKIE], now);
+        assert_eq!(change, SessionCookieChange::Stored);
+        let header = jar.header_for(&local, "/admin/auth", now).unwrap();
+        assert_eq!(
+            header.as_bytes(),
+            format!("connect.sid={LOGIN_COOKIE_VALUE}").as_bytes()
+        );
+        assert!(header.is_sensitive());
+    }
+
+    #[test]
+    fn honours_expiry() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = at("Sun, 22 Nov 2026 13:08:29 GMT");
+        let (jar, _) = jar_with(&local, &[LOGIN_SET_COOKIE], now);
+        assert!(
+            jar.header_for(&local, "/", at("Sun, 22 Nov 2026 23:08:28 GMT"))
+                .is_some()
+        );
+        assert!(
+            jar.header_for(&local, "/", at("Sun, 22 Nov 2026 23:08:29 GMT"))
+                .is_none()
+        );
+
+        // Max-Age wins over Expires.
+        let (jar, _) = jar_with(
+            &local,
+            &["a=1; Path=/; Max-Age=10; Expires=Sun, 22 Nov 2099 23:08:29 GMT"],
+            now,
+        );
+        assert!(
+            jar.header_for(&local, "/", now + Duration::from_secs(9))
+                .is_some()
+        );
+        assert!(
+            jar.header_for(&local, "/", now + Duration::from_secs(10))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn an_expired_set_cookie_removes_the_cookie() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = at("Sun, 22 Nov 2026 13:08:29 GMT");
+        let (mut jar, _) = jar_with(&local, &[LOGIN_SET_COOKIE], now);
+        let change = jar.store_from_response(
+            &local,
+            "/admin/auth",
+            &response_headers(&["connect.sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"]),
+            SESSION_COOKIE_NAME,
+            now,
+        );
+        assert_eq!(change, SessionCookieChange::Removed);
+        assert!(jar.header_for(&local, "/", now).is_none());
+    }
+
+    #[test]
+    fn belongs_to_its_origin() {
+        let first = origin("http://127.0.0.1:9000");
+        let now = at("Sun, 22 Nov 2026 13:08:29 GMT");
+        let (jar, _) = jar_with(&first, &[LOGIN_SET_COOKIE], now);
+        for other in [
+            "http://127.0.0.1:9001",
+            "https://127.0.0.1:9000",
+            "http://localhost:9000",
+        ] {
+            assert!(
+                jar.header_for(&origin(other), "/admin/auth", now).is_none(),
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn matches_paths() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = SystemTime::UNIX_EPOCH;
+        let (jar, _) = jar_with(&local, &["a=1; Path=/store"], now);
+        assert!(jar.header_for(&local, "/store", now).is_some());
+        assert!(jar.header_for(&local, "/store/auth", now).is_some());
+        assert!(jar.header_for(&local, "/storefront", now).is_none());
+        assert!(jar.header_for(&local, "/admin/auth", now).is_none());
+        // No Path: the directory of the request path (/admin).
+        let (jar, _) = jar_with(&local, &["b=2"], now);
+        assert!(jar.header_for(&local, "/admin/auth/token", now).is_some());
+        assert!(jar.header_for(&local, "/store/auth", now).is_none());
+    }
+
+    #[test]
+    fn secure_cookies_only_over_https_or_loopback() {
+        let now = SystemTime::UNIX_EPOCH;
+        let set = "connect.sid=s%3Ax.y; Path=/; HttpOnly; Secure; SameSite=None";
+        let (_, change) = jar_with(&origin("http://shop.example.com"), &[set], now);
+        assert_eq!(change, SessionCookieChange::RefusedSecure);
+        for trusted in [
+            "https://shop.example.com",
+            "http://127.0.0.1:9000",
+            "http://localhost:9000",
+        ] {
+            let o = origin(trusted);
+            let (jar, change) = jar_with(&o, &[set], now);
+            assert_eq!(change, SessionCookieChange::Stored, "{trusted}");
+            assert!(
+                jar.header_for(&o, "/admin/auth", now).is_some(),
+                "{trusted}"
+            );
+        }
+    }
+
+    #[test]
+    fn ignores_garbage_and_bounds_the_jar() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = SystemTime::UNIX_EPOCH;
+        let huge = format!("big={}", "x".repeat(MAX_COOKIE_LEN));
+        let (jar, change) = jar_with(
+            &local,
+            &["", "=novalue", "no-equals-sign", ";;;", &huge],
+            now,
+        );
+        assert_eq!(change, SessionCookieChange::Untouched);
+        assert!(jar.is_empty());
+        let many: Vec<String> = (0..100).map(|i| format!("c{i}=v")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let (jar, _) = jar_with(&local, &many, now);
+        assert_eq!(jar.len(), MAX_COOKIES);
+    }
+
+    #[test]
+    fn a_later_set_cookie_replaces_the_earlier_one() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = SystemTime::UNIX_EPOCH;
+        let (mut jar, _) = jar_with(&local, &["connect.sid=s%3Aanon.sig; Path=/"], now);
+        jar.store_from_response(
+            &local,
+            "/admin/auth",
+            &response_headers(&[LOGIN_SET_COOKIE]),
+            SESSION_COOKIE_NAME,
+            now,
+        );
+        assert_eq!(jar.len(), 1);
+        assert_eq!(
+            jar.get(&local, SESSION_COOKIE_NAME, now)
+                .unwrap()
+                .expose_secret(),
+            LOGIN_COOKIE_VALUE
+        );
+    }
+
+    #[test]
+    fn hand_set_cookies_are_checked() {
+        let local = origin("http://127.0.0.1:9000");
+        let mut jar = CookieJar::new();
+        assert!(
+            jar.insert(&local, SESSION_COOKIE_NAME, LOGIN_COOKIE_VALUE.into())
+                .is_ok()
+        );
+        assert!(
+            jar.insert(&local, SESSION_COOKIE_NAME, "a\r\nX: y".into())
+                .is_err()
+        );
+        assert!(
+            jar.insert(&local, SESSION_COOKIE_NAME, "a; b=c".into())
+                .is_err()
+        );
+        assert_eq!(jar.len(), 1);
+        assert!(!format!("{jar:?}").contains("1FFHN"));
+    }
+}

@@ -1,0 +1,237 @@
+//! The three ways to be authenticated (SPEC §2) and the side each belongs to.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Which half of the API a call, a token or a credential belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// `/admin` routes: admin users.
+    Admin,
+    /// `/store` routes: customers.
+    Store,
+}
+
+impl Side {
+    /// `"admin"` or `"store"`, as in a JWT's `domain` claim.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Admin => "admin",
+            Side::Store => "store",
+        }
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A credential a session handle can be given.
+///
+/// `Debug` never shows a value:
+///
+/// ```
+/// use medusa_auth_core::{AccessToken, Credentials, Side};
+/// let creds = Credentials::ApiToken("sk_live_very_secret".into());
+/// assert!(!format!("{creds:?}").contains("very_secret"));
+/// let bearer = Credentials::Bearer(AccessToken::new(Side::Store, "eyJ.secret.jwt".into()));
+/// assert!(!format!("{bearer:?}").contains("secret"));
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// The value of a `connect.sid` cookie, exactly as the server set it (`s%3A…`).
+    /// Sent to admin and store routes of the client's origin.
+    SessionCookie(SecretString),
+    /// An admin user's `api_token`, sent as `x-medusa-access-token` on admin routes only.
+    ApiToken(SecretString),
+    /// A JWT from `get_token`, sent as `Authorization: Bearer` on its own side only.
+    Bearer(AccessToken),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::SessionCookie(_) => f.write_str("SessionCookie([REDACTED])"),
+            Credentials::ApiToken(_) => f.write_str("ApiToken([REDACTED])"),
+            Credentials::Bearer(token) => f.debug_tuple("Bearer").field(token).finish(),
+        }
+    }
+}
+
+/// A JWT issued by `get_token`, with the side it is valid for.
+///
+/// The token is stateless on the server: `delete_session` does not revoke it and
+/// nothing refreshes it. Its `exp` claim is read (not verified) so the SDK can tell
+/// when it has expired.
+#[derive(Clone)]
+pub struct AccessToken {
+    side: Side,
+    token: SecretString,
+    expires_at: Option<SystemTime>,
+}
+
+impl AccessToken {
+    /// Wraps a JWT for `side`.
+    pub fn new(side: Side, token: SecretString) -> Self {
+        let expires_at = decode_claims(token.expose_secret())
+            .and_then(|claims| claims.exp)
+            .and_then(|exp| UNIX_EPOCH.checked_add(Duration::from_secs(exp)));
+        AccessToken {
+            side,
+            token,
+            expires_at,
+        }
+    }
+
+    /// The side the token is valid for.
+    pub fn side(&self) -> Side {
+        self.side
+    }
+
+    /// The JWT itself.
+    pub fn secret(&self) -> &SecretString {
+        &self.token
+    }
+
+    /// The claims of the JWT, decoded without verifying the signature; `None` when
+    /// the token is not a JWT this SDK can read.
+    pub fn claims(&self) -> Option<TokenClaims> {
+        decode_claims(self.token.expose_secret())
+    }
+
+    /// When the token expires (its `exp` claim), if it says.
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        self.expires_at
+    }
+
+    /// Whether the token has expired at `now`.
+    pub fn is_expired_at(&self, now: SystemTime) -> bool {
+        self.expires_at.is_some_and(|exp| exp <= now)
+    }
+
+    /// Compares the secret with another in constant time.
+    pub fn secret_eq(&self, other: &str) -> bool {
+        crate::secret::constant_time_eq(self.token.expose_secret(), other)
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("side", &self.side)
+            .field("token", &"[REDACTED]")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// The claims Medusa v1 puts in its JWTs: `{user_id, domain:"admin"}` or
+/// `{customer_id, domain:"store"}`, with `iat` and `exp`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TokenClaims {
+    /// The admin user's id, for an admin token.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// The customer's id, for a store token.
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    /// `"admin"` or `"store"`.
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// Issued at, in seconds since the Unix epoch.
+    #[serde(default)]
+    pub iat: Option<u64>,
+    /// Expires at, in seconds since the Unix epoch.
+    #[serde(default)]
+    pub exp: Option<u64>,
+}
+
+/// The largest JWT whose payload is decoded; Medusa's are about 230 bytes.
+const MAX_DECODED_JWT_LEN: usize = 8 * 1024;
+
+fn decode_claims(token: &str) -> Option<TokenClaims> {
+    if token.len() > MAX_DECODED_JWT_LEN {
+        return None;
+    }
+    let mut parts = token.split('.');
+    let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // From transcripts.md, exchange 15 (admin) and 45 (store).
+    const ADMIN_JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyX2lkIjoidXNyXzAxTTgxTllGOEdDUjA4Mk40Q1NGUjRHRFBFIiwiZG9tYWluIjoiYWRtaW4iLCJpYXQiOjE3OTUzNTI5MTAsImV4cCI6MTc5NTQzOTMxMH0.pMtg89Ss6fEJQjpIgkXmKSez2FaDSarEgGA4e4xy-E0";
+    const STORE_JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJjdXN0b21lcl9pZCI6ImN1c18wMU04MU5ZTkNKR05XTjZFNlIyRzczU1o0TSIsImRvbWFpbiI6InN0b3JlIiwiaWF0IjoxNzk1MzUyOTExLCJleHAiOjE3OTc5NDQ5MTF9.X_esmEc9wTGo3GnItbg2r2FMc13MXSL5mo9PDnI_ohE";
+
+    #[test]
+    fn reads_the_claims_of_real_tokens() {
+        let admin = AccessToken::new(Side::Admin, ADMIN_JWT.into());
+        let claims = admin.claims().expect("claims");
+        assert_eq!(
+            claims.user_id.as_deref(),
+            Some("usr_01M81NYF8GCR082N4CSFR4GDPE")
+        );
+        assert_eq!(claims.domain.as_deref(), Some("admin"));
+        assert_eq!(claims.exp, Some(1_795_439_310));
+        // 24 h for admin tokens.
+        assert_eq!(claims.exp.unwrap() - claims.iat.unwrap(), 24 * 3600);
+
+        let store = AccessToken::new(Side::Store, STORE_JWT.into());
+        let claims = store.claims().expect("claims");
+        assert_eq!(
+            claims.customer_id.as_deref(),
+            Some("cus_01M81NYNCJGNWN6E6R2G73SZ4M")
+        );
+        assert_eq!(claims.exp.unwrap() - claims.iat.unwrap(), 30 * 24 * 3600);
+    }
+
+    #[test]
+    fn expiry_is_compared_with_the_given_time() {
+        let token = AccessToken::new(Side::Admin, ADMIN_JWT.into());
+        let exp = UNIX_EPOCH + Duration::from_secs(1_795_439_310);
+        assert_eq!(token.expires_at(), Some(exp));
+        assert!(!token.is_expired_at(exp - Duration::from_secs(1)));
+        assert!(token.is_expired_at(exp));
+    }
+
+    #[test]
+    fn garbage_tokens_have_no_claims_and_never_expire_locally() {
+        for garbage in [
+            "",
+            "not.a.jwt",
+            "a.b",
+            "a.!!!.c",
+            "x.e30.y.z",
+            &"a.".repeat(10_000),
+        ] {
+            let token = AccessToken::new(Side::Store, garbage.into());
+            assert_eq!(token.expires_at(), None, "{garbage:.20}");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let token = AccessToken::new(Side::Admin, ADMIN_JWT.into());
+        let shown = format!("{token:?} {:?}", Credentials::Bearer(token.clone()));
+        assert!(!shown.contains("eyJ"), "{shown}");
+        let shown = format!("{:?}", Credentials::SessionCookie("s%3Aabc.def".into()));
+        assert!(!shown.contains("abc"), "{shown}");
+    }
+}

@@ -1,0 +1,189 @@
+//! Reading the response of each call into a typed value or a typed error (SPEC §3).
+
+use bytes::Bytes;
+use http::{Response, StatusCode, header};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::credentials::{AccessToken, Side};
+use crate::error::{ApiError, ApiErrorKind, DecodeError, Error};
+use crate::models::envelopes::{CustomerEnvelope, ExistsEnvelope, TokenEnvelope, UserEnvelope};
+use crate::models::{Customer, User};
+
+/// The longest excerpt of an unexpected body kept in an error, in characters.
+pub const EXCERPT_LEN: usize = 200;
+/// How much of an error body is looked at.
+const ERROR_BODY_SCAN: usize = 16 * 1024;
+
+/// Reads `{"user": User}` (admin `create_session`, `get_session`).
+pub fn read_user(response: &Response<Bytes>) -> Result<User, Error> {
+    read_json::<UserEnvelope>(response, "admin session response").map(|e| e.user)
+}
+
+/// Reads `{"customer": Customer}` (store `authenticate`, `get_session`).
+pub fn read_customer(response: &Response<Bytes>) -> Result<Customer, Error> {
+    read_json::<CustomerEnvelope>(response, "store session response").map(|e| e.customer)
+}
+
+/// Reads `{"access_token": JWT}` (`get_token` of `side`).
+pub fn read_access_token(response: &Response<Bytes>, side: Side) -> Result<AccessToken, Error> {
+    read_json::<TokenEnvelope>(response, "token response")
+        .map(|e| AccessToken::new(side, e.access_token))
+}
+
+/// Reads `{"exists": bool}` (store `exists`).
+pub fn read_exists(response: &Response<Bytes>) -> Result<bool, Error> {
+    read_json::<ExistsEnvelope>(response, "exists response").map(|e| e.exists)
+}
+
+/// Reads the answer of `delete_session`: any 2xx (the body is the text `OK`).
+pub fn read_ok(response: &Response<Bytes>) -> Result<(), Error> {
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(read_error(response))
+    }
+}
+
+/// Reads a JSON success body into `T`, or the error the response stands for.
+pub fn read_json<T: DeserializeOwned>(
+    response: &Response<Bytes>,
+    what: &'static str,
+) -> Result<T, Error> {
+    let status = response.status();
+    if !status.is_success() {
+        return Err(read_error(response));
+    }
+    if let Some(content_type) = content_type(response) {
+        if !is_json(&content_type) {
+            return Err(unexpected(response, Some(content_type)));
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(response.body());
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| DecodeError::from_serde(status, what, error))?;
+    deserializer.end().map_err(|_| DecodeError {
+        status,
+        what,
+        path: ".".into(),
+        detail: "trailing characters after the JSON value".into(),
+    })?;
+    Ok(value)
+}
+
+#[derive(Deserialize)]
+struct WireError {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    code: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireMessage {
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// The error a non-success response stands for.
+///
+/// 401 → [`Error::Unauthorized`]; a Medusa JSON error → [`Error::Api`]; anything else
+/// (HTML pages, plain text, redirects, other JSON) → [`Error::UnexpectedResponse`]
+/// with a short excerpt.
+pub fn read_error(response: &Response<Bytes>) -> Error {
+    let status = response.status();
+    let body = response.body();
+    let scanned = &body[..body.len().min(ERROR_BODY_SCAN)];
+    if status == StatusCode::UNAUTHORIZED {
+        let message = serde_json::from_slice::<WireMessage>(scanned)
+            .ok()
+            .and_then(|m| m.message);
+        return Error::Unauthorized { status, message };
+    }
+    if let Ok(wire) = serde_json::from_slice::<WireError>(scanned) {
+        return Error::Api(ApiError {
+            status,
+            kind: ApiErrorKind::from_wire(&wire.kind),
+            code: wire.code,
+            message: wire.message.unwrap_or_default(),
+        });
+    }
+    unexpected(response, content_type(response))
+}
+
+fn unexpected(response: &Response<Bytes>, content_type: Option<String>) -> Error {
+    Error::UnexpectedResponse {
+        status: response.status(),
+        excerpt: excerpt(response.body()),
+        content_type,
+    }
+}
+
+fn content_type(response: &Response<Bytes>) -> Option<String> {
+    response.headers().get(header::CONTENT_TYPE).map(|value| {
+        String::from_utf8_lossy(value.as_bytes())
+            .chars()
+            .take(100)
+            .collect()
+    })
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A short, single-line excerpt of a body: the `<pre>` text of an Express error page
+/// when there is one, else the text with tags removed.
+pub fn excerpt(body: &[u8]) -> String {
+    let scanned = String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_SCAN)]);
+    let inner = match (scanned.find("<pre>"), scanned.find("</pre>")) {
+        (Some(start), Some(end)) if start + 5 <= end => &scanned[start + 5..end],
+        _ => &scanned[..],
+    };
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in inner.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            c if c.is_control() || c.is_whitespace() => text.push(' '),
+            c => text.push(c),
+        }
+    }
+    let text = text
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let mut words = text.split_whitespace();
+    let mut out = String::new();
+    if let Some(first) = words.next() {
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
+    }
+    if out.chars().count() > EXCERPT_LEN {
+        out = out.chars().take(EXCERPT_LEN).collect();
+        out.push('…');
+    }
+    if out.is_empty() {
+        out.push_str("(empty body)");
+    }
+    out
+}
