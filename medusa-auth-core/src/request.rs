@@ -171,7 +171,9 @@ impl RequestFactory {
             headers.insert(name.clone(), value.clone());
         }
         if let Some(cookie) = &credentials.cookie {
-            headers.insert(header::COOKIE, cookie.clone());
+            let mut cookie = cookie.clone();
+            cookie.set_sensitive(true);
+            headers.insert(header::COOKIE, cookie);
         }
         if call.sends_side_credentials() {
             if let Some(token) = credentials.bearer {
