@@ -545,42 +545,57 @@ impl Session {
         }
     }
 
-    /// Turns a 401 caused by a bearer that was not sent (expired) into `TokenExpired`.
-    fn check_expired(exchange: &Exchange) -> Result<()> {
-        match &exchange.expired_bearer {
-            Some(token) if exchange.response.status() == StatusCode::UNAUTHORIZED => {
-                let expired_at = token
+    /// One call: the exchange, then its reading. A 401 caused by a bearer that was
+    /// not sent because it had expired becomes `TokenExpired`.
+    async fn call<T>(
+        &self,
+        request: AuthRequest<'_>,
+        headers: &CustomHeaders,
+        read: fn(&Response<Bytes>) -> Result<T>,
+    ) -> Result<T> {
+        let exchange = self.execute(request, headers).await?;
+        if let (Some(token), StatusCode::UNAUTHORIZED) =
+            (&exchange.expired_bearer, exchange.response.status())
+        {
+            return Err(Error::TokenExpired {
+                side: token.side(),
+                expired_at: token
                     .expires_at()
-                    .map(time::OffsetDateTime::from)
-                    .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-                Err(Error::TokenExpired {
-                    side: token.side(),
-                    expired_at,
-                })
-            }
-            _ => Ok(()),
+                    .map_or(time::OffsetDateTime::UNIX_EPOCH, time::OffsetDateTime::from),
+            });
         }
+        read(&exchange.response)
     }
 
-    /// After a login: the cookie must be one this client can send back.
-    fn check_login_cookie(&self, exchange: &Exchange, side: Side) -> Result<()> {
+    /// A password login: its answer must leave a session cookie this client can send
+    /// back (SPEC §2), or the session would silently not exist.
+    async fn login<T>(
+        &self,
+        request: AuthRequest<'_>,
+        headers: &CustomHeaders,
+        read: fn(&Response<Bytes>) -> Result<T>,
+    ) -> Result<T> {
+        let side = request.call().side();
+        let exchange = self.execute(request, headers).await?;
+        let value = read(&exchange.response)?;
         let reason = match exchange.session_cookie {
-            SessionCookieChange::Stored => return Ok(()),
-            SessionCookieChange::RefusedSecure => MissingCookieReason::SecureOverPlainHttp,
-            SessionCookieChange::Untouched if self.session_cookie().is_some() => return Ok(()),
+            SessionCookieChange::Stored => return Ok(value),
+            SessionCookieChange::Untouched if self.session_cookie().is_some() => return Ok(value),
             SessionCookieChange::Untouched => MissingCookieReason::NotSet,
+            SessionCookieChange::RefusedSecure => MissingCookieReason::SecureOverPlainHttp,
             SessionCookieChange::Removed => MissingCookieReason::AlreadyExpired,
         };
         Err(Error::SessionCookieMissing { side, reason })
     }
 
-    async fn get_token_for(
+    /// `get_token` of either side: the handle keeps the JWT for that side.
+    async fn get_token(
         &self,
         request: AuthRequest<'_>,
-        custom: &CustomHeaders,
+        headers: &CustomHeaders,
     ) -> Result<AccessToken> {
         let side = request.call().side();
-        let exchange = self.execute(request, custom).await?;
+        let exchange = self.execute(request, headers).await?;
         let token = response::read_access_token(&exchange.response, side)?;
         *self.lock().bearer_slot(side) = Some(token.clone());
         Ok(token)
@@ -621,31 +636,22 @@ impl AdminAuthApi for AdminAuth {
         password: &SecretString,
         headers: &CustomHeaders,
     ) -> Result<User> {
-        let session = &self.session;
-        let exchange = session
-            .execute(AuthRequest::AdminCreateSession { email, password }, headers)
-            .await?;
-        let user = response::read_user(&exchange.response)?;
-        session.check_login_cookie(&exchange, Side::Admin)?;
-        Ok(user)
+        let request = AuthRequest::AdminCreateSession { email, password };
+        self.session
+            .login(request, headers, response::read_user)
+            .await
     }
 
     async fn get_session(&self, headers: &CustomHeaders) -> Result<User> {
-        let exchange = self
-            .session
-            .execute(AuthRequest::AdminGetSession, headers)
-            .await?;
-        Session::check_expired(&exchange)?;
-        response::read_user(&exchange.response)
+        let request = AuthRequest::AdminGetSession;
+        self.session
+            .call(request, headers, response::read_user)
+            .await
     }
 
     async fn delete_session(&self, headers: &CustomHeaders) -> Result<()> {
-        let exchange = self
-            .session
-            .execute(AuthRequest::AdminDeleteSession, headers)
-            .await?;
-        Session::check_expired(&exchange)?;
-        response::read_ok(&exchange.response)
+        let request = AuthRequest::AdminDeleteSession;
+        self.session.call(request, headers, response::read_ok).await
     }
 
     async fn get_token(
@@ -654,9 +660,8 @@ impl AdminAuthApi for AdminAuth {
         password: &SecretString,
         headers: &CustomHeaders,
     ) -> Result<AccessToken> {
-        self.session
-            .get_token_for(AuthRequest::AdminGetToken { email, password }, headers)
-            .await
+        let request = AuthRequest::AdminGetToken { email, password };
+        self.session.get_token(request, headers).await
     }
 }
 
@@ -668,38 +673,29 @@ impl StoreAuthApi for StoreAuth {
         password: &SecretString,
         headers: &CustomHeaders,
     ) -> Result<Customer> {
-        let session = &self.session;
-        let exchange = session
-            .execute(AuthRequest::StoreAuthenticate { email, password }, headers)
-            .await?;
-        let customer = response::read_customer(&exchange.response)?;
-        session.check_login_cookie(&exchange, Side::Store)?;
-        Ok(customer)
+        let request = AuthRequest::StoreAuthenticate { email, password };
+        self.session
+            .login(request, headers, response::read_customer)
+            .await
     }
 
     async fn get_session(&self, headers: &CustomHeaders) -> Result<Customer> {
-        let exchange = self
-            .session
-            .execute(AuthRequest::StoreGetSession, headers)
-            .await?;
-        Session::check_expired(&exchange)?;
-        response::read_customer(&exchange.response)
+        let request = AuthRequest::StoreGetSession;
+        self.session
+            .call(request, headers, response::read_customer)
+            .await
     }
 
     async fn delete_session(&self, headers: &CustomHeaders) -> Result<()> {
-        let exchange = self
-            .session
-            .execute(AuthRequest::StoreDeleteSession, headers)
-            .await?;
-        response::read_ok(&exchange.response)
+        let request = AuthRequest::StoreDeleteSession;
+        self.session.call(request, headers, response::read_ok).await
     }
 
     async fn exists(&self, email: &str, headers: &CustomHeaders) -> Result<bool> {
-        let exchange = self
-            .session
-            .execute(AuthRequest::StoreExists { email }, headers)
-            .await?;
-        response::read_exists(&exchange.response)
+        let request = AuthRequest::StoreExists { email };
+        self.session
+            .call(request, headers, response::read_exists)
+            .await
     }
 
     async fn get_token(
@@ -708,8 +704,7 @@ impl StoreAuthApi for StoreAuth {
         password: &SecretString,
         headers: &CustomHeaders,
     ) -> Result<AccessToken> {
-        self.session
-            .get_token_for(AuthRequest::StoreGetToken { email, password }, headers)
-            .await
+        let request = AuthRequest::StoreGetToken { email, password };
+        self.session.get_token(request, headers).await
     }
 }
