@@ -59,16 +59,25 @@ pub fn read_json<T: DeserializeOwned>(
             return Err(unexpected(response, Some(content_type)));
         }
     }
+    // The fast path decodes directly; only a failure is decoded again while tracking
+    // the path, to name the field (tracking allocates a string per key visited).
+    serde_json::from_slice(response.body()).map_err(|_| decode_error::<T>(response, what))
+}
+
+fn decode_error<T: DeserializeOwned>(response: &Response<Bytes>, what: &'static str) -> Error {
+    let status = response.status();
     let mut deserializer = serde_json::Deserializer::from_slice(response.body());
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| DecodeError::from_serde(status, what, error))?;
-    deserializer.end().map_err(|_| DecodeError {
-        status,
-        what,
-        path: ".".into(),
-        detail: "trailing characters after the JSON value".into(),
-    })?;
-    Ok(value)
+    let tracked: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    match tracked.map(|_| deserializer.end()) {
+        Err(error) => DecodeError::from_serde(status, what, error).into(),
+        Ok(_) => DecodeError {
+            status,
+            what,
+            path: ".".into(),
+            detail: "trailing characters after the JSON value".into(),
+        }
+        .into(),
+    }
 }
 
 #[derive(Deserialize)]

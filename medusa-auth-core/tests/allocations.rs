@@ -1,0 +1,50 @@
+//! Heap allocations of the hot path: building a `get_session` request and reading
+//! its answer. Counted with dhat's global allocator, so a change that adds work on
+//! this path fails here; the timings are in `benches/protocol.rs`.
+
+use medusa_auth_core::response::read_user;
+use medusa_auth_core::{AuthRequest, BaseUrl, CustomHeaders, OutgoingCredentials, RequestFactory};
+use medusa_auth_testdata::exchange;
+
+#[global_allocator]
+static ALLOCATOR: dhat::Alloc = dhat::Alloc;
+
+/// What one build + read of admin `get_session` with a cookie allocates today. The
+/// request needs its URI, header map and the user agent and cookie values; the
+/// answer needs the `User`'s strings (id, email, role, api_token, dates are inline).
+const MAX_ALLOCATIONS: u64 = 12;
+
+#[test]
+fn get_session_build_and_read_allocate_only_what_the_work_needs() {
+    let _profiler = dhat::Profiler::builder().testing().build();
+    let factory = RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000").unwrap());
+    let none = CustomHeaders::new();
+    let cookie = http::HeaderValue::from_static(
+        "connect.sid=s%3A1FFHN3SHHmZ8ylsAD1Wb-ljQyinjaHzn.LRAzoIHUzA2m6zqjsv9kSFRtCW0kIL8kE2knhjx3FZw",
+    );
+    let credentials = OutgoingCredentials {
+        cookie: Some(cookie),
+        ..Default::default()
+    };
+    let answer = exchange(12).response();
+
+    // Warm up lazily-initialised state, then count one call.
+    let _ = factory
+        .build(&AuthRequest::AdminGetSession, &credentials, &none, None)
+        .unwrap();
+    let before = dhat::HeapStats::get();
+    let request = factory
+        .build(&AuthRequest::AdminGetSession, &credentials, &none, None)
+        .unwrap();
+    let user = read_user(&answer).unwrap();
+    let after = dhat::HeapStats::get();
+    let allocations = after.total_blocks - before.total_blocks;
+    let bytes = after.total_bytes - before.total_bytes;
+    println!("admin get_session build + read: {allocations} allocations, {bytes} bytes");
+    assert_eq!(user.email, "admin@example.com");
+    assert_eq!(request.uri(), "http://127.0.0.1:9000/admin/auth");
+    assert!(
+        allocations <= MAX_ALLOCATIONS,
+        "{allocations} allocations (at most {MAX_ALLOCATIONS})"
+    );
+}
