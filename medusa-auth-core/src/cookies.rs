@@ -129,8 +129,9 @@ impl CookieJar {
             _ => default_path(request_path),
         };
         let expires = match parsed.max_age() {
+            // A Max-Age past what the clock can represent means no expiry at all.
             Some(max_age) if max_age.is_positive() => {
-                Some(now + Duration::from_secs(max_age.whole_seconds().unsigned_abs()))
+                now.checked_add(Duration::from_secs(max_age.whole_seconds().unsigned_abs()))
             }
             Some(_) => Some(SystemTime::UNIX_EPOCH),
             None => parsed.expires_datetime().map(SystemTime::from),
@@ -346,6 +347,15 @@ mod tests {
             jar.header_for(&local, "/", now + Duration::from_secs(10))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn an_absurd_max_age_means_no_expiry() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = at("Sun, 22 Nov 2026 13:08:29 GMT");
+        let (jar, change) = jar_with(&local, &["a=1; Path=/; Max-Age=9223372036854775807"], now);
+        assert_eq!(change, SessionCookieChange::Untouched);
+        assert!(jar.header_for(&local, "/", now).is_some());
     }
 
     #[test]

@@ -212,7 +212,7 @@ impl RetryPolicy {
         };
         if self
             .deadline
-            .is_some_and(|deadline| elapsed + delay > deadline)
+            .is_some_and(|deadline| elapsed.saturating_add(delay) > deadline)
         {
             return RetryDecision::Stop(StopReason::DeadlineExceeded);
         }
@@ -366,6 +366,15 @@ mod tests {
             assert!((low..=high).contains(&ms), "random {random}: {ms} ms");
         }
         assert!(RetryPolicy::new(1).with_jitter(1.5).validate().is_err());
+    }
+
+    #[test]
+    fn a_huge_elapsed_time_does_not_overflow() {
+        let policy = RetryPolicy::new(1);
+        assert_eq!(
+            policy.decide(status(503), 0, Duration::MAX, now(), 0.5),
+            RetryDecision::Stop(StopReason::DeadlineExceeded)
+        );
     }
 
     #[test]

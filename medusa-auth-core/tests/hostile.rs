@@ -1,0 +1,218 @@
+//! Property tests: whatever the server (or a proxy in front of it) answers, and
+//! whatever a caller passes, the core returns a typed result, never panics, and
+//! bounds what it keeps. Inputs are seeded with the recorded bodies and headers of
+//! transcripts.md, then mutated.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Response};
+use medusa_auth_core::cookies::{CookieJar, MAX_COOKIES, SESSION_COOKIE_NAME};
+use medusa_auth_core::response::{
+    EXCERPT_LEN, excerpt, read_access_token, read_customer, read_error, read_exists, read_ok,
+    read_user,
+};
+use medusa_auth_core::retry::{MAX_RETRY_AFTER, retry_after_delay};
+use medusa_auth_core::{
+    AuthRequest, BaseUrl, CustomHeaders, Error, OutgoingCredentials, RequestFactory, SecretString,
+    Side,
+};
+use percent_encoding::percent_decode_str;
+use proptest::prelude::*;
+
+fn recorded_bodies() -> Vec<Vec<u8>> {
+    medusa_auth_testdata::exchanges()
+        .iter()
+        .map(|e| e.response().into_body().to_vec())
+        .collect()
+}
+
+fn recorded_set_cookies() -> Vec<String> {
+    medusa_auth_testdata::exchanges()
+        .iter()
+        .filter_map(|e| e.response_header("set-cookie"))
+        .collect()
+}
+
+/// A recorded body, then cut, spliced with noise, or with bytes flipped.
+fn body() -> impl Strategy<Value = Vec<u8>> {
+    let bodies = recorded_bodies();
+    (
+        proptest::sample::select(bodies),
+        any::<prop::sample::Index>(),
+        prop::collection::vec(any::<u8>(), 0..16),
+        0u8..4,
+    )
+        .prop_map(|(mut body, at, noise, how)| {
+            let index = if body.is_empty() {
+                0
+            } else {
+                at.index(body.len())
+            };
+            match how {
+                0 => body,
+                1 => {
+                    body.truncate(index);
+                    body
+                }
+                2 => {
+                    body.splice(index..index, noise);
+                    body
+                }
+                _ => {
+                    for (offset, byte) in noise.into_iter().enumerate() {
+                        if let Some(slot) = body.get_mut(index + offset) {
+                            *slot ^= byte;
+                        }
+                    }
+                    body
+                }
+            }
+        })
+}
+
+fn content_type() -> impl Strategy<Value = Option<&'static str>> {
+    proptest::sample::select(vec![
+        None,
+        Some("application/json; charset=utf-8"),
+        Some("text/plain; charset=utf-8"),
+        Some("text/html; charset=utf-8"),
+        Some("application/problem+json"),
+        Some(""),
+        Some("application/octet-stream"),
+    ])
+}
+
+fn response(status: u16, content_type: Option<&str>, body: Vec<u8>) -> Response<Bytes> {
+    let mut builder = Response::builder().status(status);
+    if let Some(content_type) = content_type {
+        builder = builder.header("content-type", content_type);
+    }
+    builder.body(Bytes::from(body)).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn every_reader_returns_a_typed_outcome(status in 100u16..600, content_type in content_type(), body in body()) {
+        let response = response(status, content_type, body);
+        let results = [
+            read_user(&response).map(|_| ()),
+            read_customer(&response).map(|_| ()),
+            read_exists(&response).map(|_| ()),
+            read_access_token(&response, Side::Admin).map(|_| ()),
+            read_ok(&response),
+        ];
+        for result in results {
+            match result {
+                Ok(()) => prop_assert!((200..300).contains(&status)),
+                Err(Error::Unauthorized { .. }) => prop_assert_eq!(status, 401),
+                Err(Error::Api(api)) => prop_assert_eq!(api.status.as_u16(), status),
+                Err(Error::UnexpectedResponse { excerpt, .. }) => {
+                    prop_assert!(excerpt.chars().count() <= EXCERPT_LEN + 1);
+                    prop_assert!(!excerpt.contains('\n') && !excerpt.contains('\r'));
+                }
+                Err(Error::Decode(decode)) => prop_assert!((200..300).contains(&status), "{}", decode),
+                Err(other) => prop_assert!(false, "unexpected error kind {:?}", other),
+            }
+        }
+        let _ = read_error(&response).to_string();
+    }
+
+    #[test]
+    fn excerpts_are_short_single_lines(body in prop::collection::vec(any::<u8>(), 0..40_000)) {
+        let text = excerpt(&body);
+        prop_assert!(text.chars().count() <= EXCERPT_LEN + 1);
+        prop_assert!(!text.chars().any(char::is_control));
+    }
+
+    #[test]
+    fn the_cookie_jar_stays_bounded_and_sane(
+        headers in prop::collection::vec(
+            prop_oneof![
+                proptest::sample::select(recorded_set_cookies()),
+                "[ -~]{0,200}",
+                "connect\\.sid=[ -~]{0,50}(; (Path|Expires|Max-Age|Domain|Secure|HttpOnly|SameSite)(=[ -~]{0,30})?){0,4}",
+            ],
+            0..40,
+        ),
+        secure_origin in any::<bool>(),
+        seconds in 0u64..4_000_000_000,
+    ) {
+        let base = if secure_origin { "https://shop.example.com" } else { "http://shop.example.com" };
+        let origin = BaseUrl::parse(base).unwrap().origin().clone();
+        let mut map = HeaderMap::new();
+        for header in &headers {
+            if let Ok(value) = HeaderValue::from_str(header) {
+                map.append(http::header::SET_COOKIE, value);
+            }
+        }
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(seconds);
+        let mut jar = CookieJar::new();
+        jar.store_from_response(&origin, "/admin/auth", &map, SESSION_COOKIE_NAME, now);
+        prop_assert!(jar.len() <= MAX_COOKIES);
+        if let Some(value) = jar.header_for(&origin, "/admin/auth", now) {
+            prop_assert!(value.is_sensitive());
+            prop_assert!(value.to_str().is_ok());
+        }
+        // Plain HTTP to a host that is not loopback never holds a Secure cookie it would send.
+        if !secure_origin {
+            let later = jar.header_for(&origin, "/", now);
+            if let Some(value) = later {
+                prop_assert!(value.len() <= 16 * 4096 + 16 * 2);
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_is_in_range_or_refused(value in prop_oneof![
+        "[0-9]{1,25}",
+        "-[0-9]{1,5}",
+        "[ -~]{0,40}",
+        "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3][0-9] (Jan|Feb|Nov|Dec) 20[0-9][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] GMT",
+    ], seconds in 1_700_000_000u64..1_900_000_000) {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(seconds);
+        if let Ok(header) = HeaderValue::from_str(&value) {
+            if let Some(delay) = retry_after_delay(&header, now) {
+                prop_assert!(!delay.is_zero() && delay <= MAX_RETRY_AFTER);
+            }
+        }
+    }
+
+    #[test]
+    fn any_login_input_builds_a_faithful_body_or_is_refused(email in "\\PC{0,80}", password in "\\PC{0,80}") {
+        let factory = RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000").unwrap());
+        let secret = SecretString::from(password.clone());
+        let request = AuthRequest::StoreAuthenticate { email: &email, password: &secret };
+        match factory.build(&request, &OutgoingCredentials::default(), &CustomHeaders::new(), None) {
+            Ok(built) => {
+                let body: serde_json::Value = serde_json::from_slice(built.body()).unwrap();
+                prop_assert_eq!(body["email"].as_str().unwrap(), email.as_str());
+                prop_assert_eq!(body["password"].as_str().unwrap(), password.as_str());
+            }
+            Err(Error::InvalidInput(refused)) => {
+                prop_assert!(!refused.to_string().contains(&password) || password.len() < 4);
+            }
+            Err(other) => prop_assert!(false, "{:?}", other),
+        }
+    }
+
+    #[test]
+    fn exists_always_sends_exactly_one_segment(email in "\\PC{1,80}") {
+        let factory = RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000/prefix").unwrap());
+        let request = AuthRequest::StoreExists { email: &email };
+        if let Ok(built) = factory.build(&request, &OutgoingCredentials::default(), &CustomHeaders::new(), None) {
+            let path = built.uri().path();
+            let segment = path.strip_prefix("/prefix/store/auth/").unwrap();
+            prop_assert!(!segment.contains('/'));
+            prop_assert_eq!(built.uri().query(), None);
+            prop_assert_eq!(percent_decode_str(segment).decode_utf8().unwrap(), email.as_str());
+        }
+    }
+
+    #[test]
+    fn custom_headers_never_accept_line_breaks(name in "[ -~]{0,20}", value in "\\PC{0,20}[\r\n\u{0}][ -~]{0,20}") {
+        prop_assert!(CustomHeaders::new().with(&name, &value).is_err());
+    }
+}
