@@ -29,7 +29,8 @@ pub trait AdminAuthApi: Send + Sync {
     /// API token).
     async fn get_session(&self, headers: &CustomHeaders) -> Result<User>;
 
-    /// `DELETE /admin/auth`: logs out; the handle forgets its cookie and admin JWT.
+    /// `DELETE /admin/auth`: logs out; the handle forgets its cookie and admin JWT,
+    /// even when the call fails ([`Error::LogoutUnconfirmed`](crate::Error::LogoutUnconfirmed)).
     async fn delete_session(&self, headers: &CustomHeaders) -> Result<()>;
 
     /// `POST /admin/auth/token`: an admin JWT (24 h). The handle keeps it and sends it
@@ -62,7 +63,9 @@ pub trait StoreAuthApi: Send + Sync {
     async fn get_session(&self, headers: &CustomHeaders) -> Result<Customer>;
 
     /// `DELETE /store/auth`: logs the customer out (an admin login in the same cookie
-    /// stays); the handle forgets its store JWT.
+    /// stays); the handle forgets its store JWT, and its cookie unless the server
+    /// re-sends it. When the call fails, the handle forgets both all the same
+    /// ([`Error::LogoutUnconfirmed`](crate::Error::LogoutUnconfirmed)).
     async fn delete_session(&self, headers: &CustomHeaders) -> Result<()>;
 
     /// `GET /store/auth/{email}`: whether a customer with that email has an account.

@@ -588,6 +588,24 @@ impl Session {
         Err(Error::SessionCookieMissing { side, reason })
     }
 
+    /// `delete_session` of either side. The handle forgets its cookie and this side's
+    /// JWT even when the server's answer is lost or an error: a failed logout must not
+    /// leave a usable session behind in the handle.
+    async fn logout(&self, request: AuthRequest<'_>, headers: &CustomHeaders) -> Result<()> {
+        let side = request.call().side();
+        self.call(request, headers, response::read_ok)
+            .await
+            .map_err(|cause| {
+                let mut state = self.lock();
+                state.jar.remove(&self.shared.session_cookie_name);
+                *state.bearer_slot(side) = None;
+                Error::LogoutUnconfirmed {
+                    side,
+                    cause: Box::new(cause),
+                }
+            })
+    }
+
     /// `get_token` of either side: the handle keeps the JWT for that side.
     async fn get_token(
         &self,
@@ -650,8 +668,9 @@ impl AdminAuthApi for AdminAuth {
     }
 
     async fn delete_session(&self, headers: &CustomHeaders) -> Result<()> {
-        let request = AuthRequest::AdminDeleteSession;
-        self.session.call(request, headers, response::read_ok).await
+        self.session
+            .logout(AuthRequest::AdminDeleteSession, headers)
+            .await
     }
 
     async fn get_token(
@@ -687,8 +706,9 @@ impl StoreAuthApi for StoreAuth {
     }
 
     async fn delete_session(&self, headers: &CustomHeaders) -> Result<()> {
-        let request = AuthRequest::StoreDeleteSession;
-        self.session.call(request, headers, response::read_ok).await
+        self.session
+            .logout(AuthRequest::StoreDeleteSession, headers)
+            .await
     }
 
     async fn exists(&self, email: &str, headers: &CustomHeaders) -> Result<bool> {

@@ -66,6 +66,19 @@ pub enum Error {
         reason: MissingCookieReason,
     },
 
+    /// `delete_session` failed (no answer, or an error answer), so the server may still
+    /// hold the session; the handle forgot its cookie and this side's JWT all the same.
+    #[error(
+        "the {side} logout was not confirmed by the server; the session handle forgot its credentials anyway"
+    )]
+    LogoutUnconfirmed {
+        /// Which logout.
+        side: Side,
+        /// Why it was not confirmed.
+        #[source]
+        cause: Box<Error>,
+    },
+
     /// The handle's bearer JWT for this side has expired, so it was not sent and the
     /// server refused the call. Call `get_token` again.
     #[error("the {side} bearer token expired at {expired_at}; call get_token again")]
@@ -93,6 +106,7 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
             Error::TokenExpired { .. } => Some(StatusCode::UNAUTHORIZED),
+            Error::LogoutUnconfirmed { cause, .. } => cause.status(),
             _ => None,
         }
     }
@@ -110,6 +124,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(transport) => transport.is_retryable(),
+            Error::LogoutUnconfirmed { cause, .. } => cause.is_retryable(),
             other => other
                 .status()
                 .is_some_and(crate::retry::is_retryable_status),

@@ -436,7 +436,10 @@ fn two_handles_on_one_client_never_see_each_others_credentials() {
     assert!(alice.bearer(Side::Store).is_none());
     assert!(bob.bearer(Side::Store).is_some());
     // Clones of a handle are the same user; new handles are not.
-    assert!(alice.clone().session_cookie().is_some());
+    // Alice's failed logout forgot her session, not Bob's; clones of a handle are
+    // the same user.
+    assert!(alice.clone().session_cookie().is_none());
+    assert!(bob.clone().session_cookie().is_some());
     assert!(client.session().session_cookie().is_none());
 }
 
@@ -503,4 +506,61 @@ fn invalid_input_sends_nothing() {
         }
     });
     assert_eq!(transport.sent_count(), 0);
+}
+
+#[test]
+fn a_lost_logout_answer_still_forgets_the_session() {
+    let transport = Scripted::new();
+    transport.answer(11).answer(15);
+    transport.push(Err(medusa_auth_core::TransportError::other(
+        "connection reset",
+    )));
+    transport.answer(13);
+    let client = client(&transport);
+    run(async {
+        client
+            .admin()
+            .create_session("admin@example.com", &password(), &none())
+            .await
+            .unwrap();
+        client
+            .admin()
+            .get_token("admin@example.com", &password(), &none())
+            .await
+            .unwrap();
+        let error = client.admin().delete_session(&none()).await.unwrap_err();
+        let Error::LogoutUnconfirmed {
+            side: Side::Admin,
+            cause,
+        } = &error
+        else {
+            panic!("{error:?}");
+        };
+        assert!(matches!(**cause, Error::Transport(_)));
+        assert!(error.to_string().contains("forgot"), "{error}");
+        client.admin().get_session(&none()).await.unwrap_err();
+    });
+    let last = transport.last();
+    assert_eq!(header(&last, "cookie"), None);
+    assert_eq!(header(&last, "authorization"), None);
+
+    // An error answer (503, no retries) forgets too.
+    let transport = Scripted::new();
+    transport
+        .answer(36)
+        .respond(503, &[], "Service Unavailable")
+        .answer(44);
+    let client = support::client(&transport);
+    run(async {
+        client
+            .store()
+            .authenticate("customer@example.com", &password(), &none())
+            .await
+            .unwrap();
+        let error = client.store().delete_session(&none()).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+        assert!(error.is_retryable());
+        client.store().get_session(&none()).await.unwrap_err();
+    });
+    assert_eq!(header(&transport.last(), "cookie"), None);
 }
