@@ -98,6 +98,8 @@ fn content_type_suffix(content_type: Option<&str>) -> String {
 
 impl Error {
     /// The HTTP status of the response behind this error, if there was one.
+    ///
+    /// This and the other classifiers look through [`Error::LogoutUnconfirmed`] to its cause.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Unauthorized { status, .. } | Error::UnexpectedResponse { status, .. } => {
@@ -113,10 +115,12 @@ impl Error {
 
     /// True when the server refused the credentials (401), including an expired token.
     pub fn is_unauthorized(&self) -> bool {
-        matches!(
-            self,
-            Error::Unauthorized { .. } | Error::TokenExpired { .. }
-        ) || matches!(self, Error::Api(api) if api.status == StatusCode::UNAUTHORIZED)
+        match self {
+            Error::Unauthorized { .. } | Error::TokenExpired { .. } => true,
+            Error::Api(api) => api.status == StatusCode::UNAUTHORIZED,
+            Error::LogoutUnconfirmed { cause, .. } => cause.is_unauthorized(),
+            _ => false,
+        }
     }
 
     /// True when the same call may succeed if tried again (the rules of SPEC §5:
@@ -135,6 +139,7 @@ impl Error {
     pub fn api_kind(&self) -> Option<&ApiErrorKind> {
         match self {
             Error::Api(api) => Some(&api.kind),
+            Error::LogoutUnconfirmed { cause, .. } => cause.api_kind(),
             _ => None,
         }
     }

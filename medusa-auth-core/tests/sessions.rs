@@ -538,6 +538,7 @@ fn a_lost_logout_answer_still_forgets_the_session() {
         };
         assert!(matches!(**cause, Error::Transport(_)));
         assert!(error.to_string().contains("forgot"), "{error}");
+        assert!(!error.is_unauthorized());
         client.admin().get_session(&none()).await.unwrap_err();
     });
     let last = transport.last();
@@ -563,4 +564,16 @@ fn a_lost_logout_answer_still_forgets_the_session() {
         client.store().get_session(&none()).await.unwrap_err();
     });
     assert_eq!(header(&transport.last(), "cookie"), None);
+}
+
+#[test]
+fn a_logout_refused_with_401_is_still_classified_as_unauthorized() {
+    let transport = Scripted::new();
+    transport.answer(25);
+    let client = client(&transport);
+    let error = run(client.admin().delete_session(&none())).unwrap_err();
+    assert!(matches!(error, Error::LogoutUnconfirmed { .. }));
+    assert!(error.is_unauthorized());
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(error.api_kind(), None);
 }

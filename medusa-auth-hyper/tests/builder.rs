@@ -1,0 +1,260 @@
+//! The client builder: its configuration errors, its one warning for plain HTTP to
+//! a host that is not loopback, and the secrets that never reach a log or a `Debug`.
+
+mod support;
+
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use medusa_auth_core::{ConfigError, RetryPolicy};
+use medusa_auth_hyper::{
+    AdminAuthApi as _, Certificate, CustomHeaders, HyperTransport, MedusaClient, StoreAuthApi as _,
+};
+use support::{RecordedClock, Server, TestPki, fixture};
+use tracing_subscriber::fmt::MakeWriter;
+
+/// Everything a `fmt` subscriber writes, kept for the test to read.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("not poisoned")).into_owned()
+    }
+
+    fn subscriber(&self, level: tracing::Level) -> impl tracing::Subscriber + Send + Sync {
+        tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_ansi(false)
+            .with_writer(self.clone())
+            .finish()
+    }
+}
+
+impl io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().expect("not poisoned").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+const SECRET_KEY: &str = "sk_never_logged_api_key";
+
+#[test]
+fn plain_http_to_a_remote_host_warns_once_per_client() {
+    let captured = Captured::default();
+    let warnings = |captured: &Captured| captured.text().matches(" WARN ").count();
+    tracing::subscriber::with_default(captured.subscriber(tracing::Level::TRACE), || {
+        let client = MedusaClient::builder()
+            .base_url("http://shop.example.com:9000/medusa")
+            .api_key(SECRET_KEY)
+            .build()
+            .expect("plain HTTP is allowed");
+        assert_eq!(warnings(&captured), 1, "{}", captured.text());
+        let text = captured.text();
+        assert!(text.contains("shop.example.com"), "{text}");
+        assert!(text.contains("plain HTTP"), "{text}");
+        assert!(!text.contains(SECRET_KEY), "{text}");
+
+        // Clones and sessions are the same client: no second warning.
+        let _clone = client.clone();
+        let _session = client.session();
+        assert_eq!(warnings(&captured), 1);
+
+        // Another client is another warning.
+        MedusaClient::builder()
+            .base_url("http://10.1.2.3")
+            .build()
+            .expect("valid");
+        assert_eq!(warnings(&captured), 2);
+
+        for quiet in [
+            "https://shop.example.com",
+            "http://127.0.0.1:9000",
+            "http://127.8.9.10",
+            "http://localhost:9000",
+            "http://api.localhost",
+            "http://[::1]:9000",
+        ] {
+            MedusaClient::builder()
+                .base_url(quiet)
+                .build()
+                .expect("valid");
+            assert_eq!(warnings(&captured), 2, "{quiet} must not warn");
+        }
+        // The default base URL is http://localhost:9000.
+        MedusaClient::builder().build().expect("valid");
+        assert_eq!(warnings(&captured), 2);
+    });
+}
+
+#[test]
+fn invalid_configurations_are_refused_without_quoting_secrets() {
+    let error = MedusaClient::builder()
+        .base_url("https://admin:hunter2@shop.example.com")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(error, ConfigError::InvalidBaseUrl { .. }),
+        "{error:?}"
+    );
+    assert!(!error.to_string().contains("hunter2"));
+
+    let error = MedusaClient::builder()
+        .default_header("x-token", "secret\r\nInjected: yes")
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, ConfigError::InvalidHeader(_)), "{error:?}");
+    assert!(!error.to_string().contains("secret"));
+
+    let error = MedusaClient::builder()
+        .api_key("bad\nkey-value")
+        .build()
+        .unwrap_err();
+    assert!(!error.to_string().contains("key-value"));
+
+    let error = MedusaClient::builder()
+        .retry_policy(RetryPolicy::new(1).with_jitter(2.0))
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, ConfigError::InvalidRetryPolicy(_)));
+
+    assert!(
+        MedusaClient::builder()
+            .base_url("ftp://shop.example.com")
+            .build()
+            .is_err()
+    );
+}
+
+#[test]
+fn retries_need_no_explicit_sleep() {
+    // The core refuses max_retries > 0 without a Sleep; this builder plugs tokio's in.
+    MedusaClient::builder()
+        .max_retries(3)
+        .build()
+        .expect("TokioSleep is plugged in");
+}
+
+#[test]
+fn debug_output_shows_no_secret() {
+    let builder = MedusaClient::builder()
+        .base_url("https://shop.example.com")
+        .api_key(SECRET_KEY)
+        .default_header("x-custom-secret", "header-value-secret");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains(SECRET_KEY), "{shown}");
+    assert!(!shown.contains("header-value-secret"), "{shown}");
+    let client = builder.build().expect("valid");
+    let shown = format!("{client:?}");
+    assert!(!shown.contains(SECRET_KEY), "{shown}");
+    let transport = HyperTransport::builder()
+        .request_timeout(Duration::from_secs(7))
+        .build();
+    let shown = format!("{transport:?}");
+    assert!(shown.contains("7s"), "{shown}");
+}
+
+/// Logs in, takes a token and reads the session with every secret on the wire, at
+/// TRACE level (hyper's and h2's own events included): none of the secrets may
+/// appear in what was logged.
+async fn run_logged_flow(server: &Server, root: Option<Certificate>) -> String {
+    let captured = Captured::default();
+    let _guard = tracing::subscriber::set_default(captured.subscriber(tracing::Level::TRACE));
+    let mut builder = MedusaClient::builder()
+        .base_url(server.url())
+        .api_key(SECRET_KEY)
+        .clock(RecordedClock);
+    if let Some(root) = root {
+        builder = builder.add_root_certificate(root);
+    }
+    let client = builder.build().expect("valid");
+    let none = CustomHeaders::new();
+    let custom = CustomHeaders::new()
+        .with("authorization", "Bearer per-call-secret-token")
+        .expect("valid");
+    client
+        .admin()
+        .create_session("admin@example.com", &"supersecret".into(), &none)
+        .await
+        .expect("login");
+    client
+        .admin()
+        .get_token("admin@example.com", &"supersecret".into(), &none)
+        .await
+        .expect("token");
+    client.admin().get_session(&none).await.expect("session");
+    let _ = client.store().get_session(&custom).await;
+    captured.text()
+}
+
+fn assert_no_secret(logged: &str) {
+    let admin_sid = medusa_auth_testdata::exchange(11)
+        .set_cookie_value()
+        .expect("a cookie");
+    let jwt_body = String::from_utf8_lossy(fixture(15).body()).into_owned();
+    let jwt = jwt_body.split('"').nth(3).expect("a JWT");
+    assert!(
+        logged.contains("medusa_auth"),
+        "the capture works: {logged}"
+    );
+    for secret in [
+        "supersecret",
+        SECRET_KEY,
+        admin_sid.as_str(),
+        &admin_sid[3..20],
+        jwt,
+        &jwt[40..70],
+        "real_medusa_admin_api_token",
+        "per-call-secret-token",
+    ] {
+        assert!(!logged.contains(secret), "{secret:?} was logged:\n{logged}");
+    }
+}
+
+fn scripted() -> Vec<http::Response<bytes::Bytes>> {
+    vec![fixture(11), fixture(15), fixture(12), fixture(44)]
+}
+
+#[tokio::test]
+async fn no_secret_is_logged_over_http1() {
+    let server = Server::scripted(scripted()).await;
+    let logged = run_logged_flow(&server, None).await;
+    assert_no_secret(&logged);
+}
+
+#[tokio::test]
+async fn no_secret_is_logged_over_http2() {
+    let pki = TestPki::new();
+    let responses = scripted();
+    let server = Server::start_tls(&pki, move |_, index| {
+        responses
+            .get(index)
+            .or(responses.last())
+            .cloned()
+            .unwrap_or_default()
+    })
+    .await;
+    let root = Certificate::from_pem(pki.ca_pem.as_bytes()).expect("a PEM CA");
+    let logged = run_logged_flow(&server, Some(root)).await;
+    assert_no_secret(&logged);
+    assert!(
+        server
+            .seen()
+            .iter()
+            .all(|s| s.version == http::Version::HTTP_2)
+    );
+}
