@@ -50,6 +50,18 @@ install_postgres() {
   pg_bin >/dev/null
 }
 
+install_tools() {
+  local missing=()
+  command -v curl >/dev/null || missing+=(curl)
+  command -v runuser >/dev/null || missing+=(util-linux)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} from apt"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
 install_node_modules() {
   local stamp=$here/node_modules/.medusa-auth-installed
   if [ -f "$stamp" ] && [ "$stamp" -nt "$here/package-lock.json" ] && [ "$stamp" -nt "$here/package.json" ]; then
@@ -178,6 +190,7 @@ print_env() {
 case ${1:-} in
   start)
     started=$SECONDS
+    install_tools
     install_postgres
     install_node_modules
     start_postgres
