@@ -54,7 +54,7 @@ pub enum Error {
     Decode(#[from] DecodeError),
 
     /// No response was received (or it was refused by the transport).
-    #[error("the request did not complete")]
+    #[error("the request did not complete ({})", .0.kind())]
     Transport(#[from] TransportError),
 
     /// The login succeeded but left no session cookie that this client can send back.
