@@ -16,7 +16,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-state=${MEDUSA_INTEROP_STATE:-$here/.state}
+# The state (database cluster, logs, PIDs) lives under /tmp, one folder per checkout:
+# PostgreSQL runs as the postgres user, which may not reach a checkout under /root.
+state=${MEDUSA_INTEROP_STATE:-/tmp/medusa-auth-interop-$(printf '%s' "$here" | md5sum | cut -c1-12)}
 pg_port=${MEDUSA_INTEROP_PG_PORT:-55432}
 port=${MEDUSA_INTEROP_PORT:-9000}
 production_port=${MEDUSA_INTEROP_PRODUCTION_PORT:-}
