@@ -1,12 +1,24 @@
-//! Mocks and a fake Medusa backend for testing code that uses **medusa-auth**.
-//!
-//! This crate will hold mockall mocks of
-//! [`AdminAuthApi`](medusa_auth_core::AdminAuthApi),
-//! [`StoreAuthApi`](medusa_auth_core::StoreAuthApi) and
-//! [`HttpTransport`](medusa_auth_core::HttpTransport), and a stateful fake Medusa that
-//! answers the nine auth calls as the real server does, in memory or over loopback
-//! HTTP.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// The core crate, re-exported so a test needs no other dependency.
 pub use medusa_auth_core as core;
+
+mod clock;
+mod fake;
+mod memory;
+mod mocks;
+pub mod scenarios;
+mod seed;
+#[cfg(feature = "server")]
+mod server;
+
+pub use clock::ManualClock;
+pub use fake::{ConnectionDropped, FakeMedusa, FakeMedusaBuilder, Fault, IdempotencyKey, Route};
+pub use memory::{InstantSleep, MemoryTransport, ThreadSleep};
+pub use mockall::{Sequence, predicate};
+pub use mocks::{MockAdminAuthApi, MockHttpTransport, MockStoreAuthApi};
+pub use seed::{Seed, SeedAdmin, SeedCustomer};
+#[cfg(feature = "server")]
+pub use server::{FakeServer, MAX_REQUEST_BODY};
