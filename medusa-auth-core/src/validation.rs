@@ -52,9 +52,16 @@ pub fn validate_email(email: &str) -> Result<(), InvalidInput> {
             return invalid("the domain is not a valid host name");
         }
     }
+    // validator.js (behind the server's IsEmail): a TLD of letters, or punycode.
     let tld = labels[labels.len() - 1];
-    if tld.len() < 2 || tld.chars().all(|c| c.is_ascii_digit()) {
+    let tld_ok = (tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic))
+        || (tld.len() > 4 && tld[..4].eq_ignore_ascii_case("xn--"));
+    if !tld_ok {
         return invalid("the domain has no valid top-level part");
+    }
+    // Nor does it take characters outside the Basic Multilingual Plane.
+    if email.chars().any(|c| u32::from(c) > 0xFFFF) {
+        return invalid("it contains characters the server does not accept");
     }
     Ok(())
 }
@@ -109,6 +116,7 @@ mod tests {
             "first.last@sub.example.co.uk",
             "o'neil@example.ie",
             "jörg@bücher.de",
+            "shop@xn--bcher-kva.example",
         ] {
             assert_eq!(validate_email(email), Ok(()), "{email}");
         }
@@ -131,6 +139,8 @@ mod tests {
             ".user@example.com",
             "user@example.123",
             "user(comment)@example.com",
+            "a@b.c1",
+            "\u{1d518}@x.io",
         ] {
             assert!(
                 validate_email(email).is_err(),
