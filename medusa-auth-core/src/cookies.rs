@@ -145,6 +145,9 @@ impl CookieJar {
         if self.cookies.len() >= MAX_COOKIES {
             return SessionCookieChange::Untouched;
         }
+        // A handle holds one cookie or two: grow by one, not by Vec's four-slot
+        // minimum (10,000 handles would carry 4 MB of empty slots).
+        self.cookies.reserve_exact(1);
         self.cookies.push(StoredCookie {
             name: name.to_owned(),
             value: SecretString::from(value),
@@ -177,6 +180,7 @@ impl CookieJar {
         }
         self.cookies
             .retain(|c| !(c.name == name && &c.origin == origin));
+        self.cookies.reserve_exact(1);
         self.cookies.push(StoredCookie {
             name: name.to_owned(),
             value,

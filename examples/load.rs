@@ -1,0 +1,219 @@
+//! A load tool: admin `get_session` (by bearer JWT or by session cookie) through
+//! the hyper client over one connection pool, from many session handles at once.
+//!
+//! `cargo run --release --example load -- --url URL --calls N --concurrency C --session-handles H [--auth bearer|cookie]`
+//!
+//! Without `--url` it starts the fake Medusa on loopback first (and makes a short
+//! run, so CI can run it as it runs every example). With `--url` it logs in as
+//! `MEDUSA_ADMIN_EMAIL` / `MEDUSA_ADMIN_PASSWORD` (default the interop seed's
+//! admin). It prints calls/s, p50/p99/max latency, errors and peak RSS, with a
+//! progress line every second on long runs.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use medusa_auth_hyper::core::{Credentials, Session};
+use medusa_auth_hyper::{AdminAuthApi, Client, CustomHeaders, MedusaClient, SecretString};
+use medusa_auth_mock::{FakeMedusa, Seed};
+
+struct Options {
+    url: Option<String>,
+    calls: usize,
+    concurrency: usize,
+    handles: usize,
+    cookie: bool,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        url: None,
+        calls: 0,
+        concurrency: 32,
+        handles: 100,
+        cookie: false,
+    };
+    let mut calls = None;
+    let mut words = std::env::args().skip(1);
+    while let Some(word) = words.next() {
+        let mut value = || words.next().ok_or(format!("{word} needs a value"));
+        let number = |text: String| text.parse::<usize>().map_err(|e| format!("{word}: {e}"));
+        match word.as_str() {
+            "--url" => options.url = Some(value()?),
+            "--calls" => calls = Some(number(value()?)?),
+            "--concurrency" => options.concurrency = number(value()?)?.max(1),
+            "--session-handles" => options.handles = number(value()?)?.max(1),
+            "--auth" => {
+                options.cookie = match value()?.as_str() {
+                    "cookie" => true,
+                    "bearer" => false,
+                    other => return Err(format!("--auth is bearer or cookie, not {other}")),
+                }
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    // A short run by default against the fake; a real one when told.
+    options.calls = calls.unwrap_or(if options.url.is_some() {
+        100_000
+    } else {
+        5_000
+    });
+    Ok(options)
+}
+
+/// The peak resident set size of this process, from /proc.
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+async fn handles(
+    client: &Client,
+    options: &Options,
+    email: &str,
+    password: &SecretString,
+) -> Result<Vec<Session>, String> {
+    let none = CustomHeaders::new();
+    let mut handles = Vec::with_capacity(options.handles);
+    for _ in 0..options.handles {
+        let handle = client.session();
+        if options.cookie {
+            handle
+                .admin()
+                .create_session(email, password, &none)
+                .await
+                .map_err(|e| format!("login: {e}"))?;
+        } else {
+            let token = handle
+                .admin()
+                .get_token(email, password, &none)
+                .await
+                .map_err(|e| format!("token: {e}"))?;
+            handle.clear();
+            handle
+                .set_credentials(Credentials::Bearer(token))
+                .map_err(|e| e.to_string())?;
+        }
+        handles.push(handle);
+    }
+    Ok(handles)
+}
+
+async fn run(options: Options) -> Result<(), String> {
+    let (url, _fake, _server) = match &options.url {
+        Some(url) => (url.clone(), None, None),
+        None => {
+            let fake = FakeMedusa::from_seed(&Seed::interop());
+            let server = fake.start_server().await.map_err(|e| e.to_string())?;
+            (server.url().to_owned(), Some(fake), Some(server))
+        }
+    };
+    let email = std::env::var("MEDUSA_ADMIN_EMAIL").unwrap_or_else(|_| "admin@example.com".into());
+    let password = SecretString::from(
+        std::env::var("MEDUSA_ADMIN_PASSWORD").unwrap_or_else(|_| "supersecret".into()),
+    );
+    let client = MedusaClient::builder()
+        .base_url(&url)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let handles = Arc::new(handles(&client, &options, &email, &password).await?);
+    println!(
+        "{url}: {} calls of admin get_session by {}, {} in flight, over {} session handles",
+        options.calls,
+        if options.cookie {
+            "session cookie"
+        } else {
+            "bearer JWT"
+        },
+        options.concurrency,
+        handles.len()
+    );
+
+    let next = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let progress = {
+        let done = done.clone();
+        let total = options.calls;
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let count = done.load(Ordering::Relaxed);
+                eprintln!(
+                    "  {count}/{total} calls, {:.0} calls/s",
+                    count as f64 / started.elapsed().as_secs_f64()
+                );
+            }
+        })
+    };
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..options.concurrency {
+        let (handles, next, done) = (handles.clone(), next.clone(), done.clone());
+        let total = options.calls;
+        workers.spawn(async move {
+            let none = CustomHeaders::new();
+            let (mut latencies, mut errors) = (Vec::new(), 0usize);
+            loop {
+                let call = next.fetch_add(1, Ordering::Relaxed);
+                if call >= total {
+                    break;
+                }
+                let handle = &handles[call % handles.len()];
+                let begun = Instant::now();
+                if handle.admin().get_session(&none).await.is_err() {
+                    errors += 1;
+                }
+                latencies.push(begun.elapsed());
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+            (latencies, errors)
+        });
+    }
+    let (mut latencies, mut errors) = (Vec::with_capacity(options.calls), 0);
+    while let Some(joined) = workers.join_next().await {
+        let (lane, lane_errors) = joined.map_err(|e| e.to_string())?;
+        latencies.extend(lane);
+        errors += lane_errors;
+    }
+    progress.abort();
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize].as_micros();
+    println!(
+        "{:.0} calls/s; latency p50 {} us, p99 {} us, max {} us; {errors} errors; peak RSS {:.1} MiB",
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        at(0.5),
+        at(0.99),
+        at(1.0),
+        peak_rss_mib()
+    );
+    if errors > 0 {
+        Err(format!("{errors} calls failed"))
+    } else {
+        Ok(())
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let result = match options() {
+        Ok(options) => run(options).await,
+        Err(message) => Err(message),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("load: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
