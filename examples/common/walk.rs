@@ -3,6 +3,7 @@
 //! error at the first unexpected outcome.
 
 use std::fmt::Display;
+use std::io::Write;
 
 use medusa_auth_core::{
     AdminAuthApi, Client, Credentials, CustomHeaders, Error, SecretString, Side, StoreAuthApi,
@@ -49,14 +50,21 @@ impl Users {
     }
 }
 
-struct Steps {
+struct Steps<'a> {
     count: usize,
+    out: &'a mut dyn Write,
 }
 
-impl Steps {
+impl Steps<'_> {
+    fn line(&mut self, text: impl Display) {
+        // The walk's output is a report; a closed stdout must not abort it.
+        let _ = writeln!(self.out, "{text}");
+    }
+
     fn ok(&mut self, what: &str, detail: impl Display) {
         self.count += 1;
-        println!("{:>3}. {what:<50} {detail}", self.count);
+        let count = self.count;
+        self.line(format_args!("{count:>3}. {what:<50} {detail}"));
     }
 
     fn unauthorized<T>(&mut self, what: &str, result: Result<T, Error>) -> Result<(), String> {
@@ -81,12 +89,18 @@ fn handle(client: &Client, credentials: Credentials) -> Result<medusa_auth_core:
         .map_err(|error| error.to_string())
 }
 
-/// Walks every call: the admin side, then the store side.
+/// Walks every call: the admin side, then the store side, printing to stdout.
+#[allow(dead_code)]
 pub async fn walk(client: &Client, users: &Users) -> Result<(), String> {
-    let none = CustomHeaders::new();
-    let mut steps = Steps { count: 0 };
+    walk_to(client, users, &mut std::io::stdout()).await
+}
 
-    println!("admin");
+/// Walks every call, writing one line per step to `out`.
+pub async fn walk_to(client: &Client, users: &Users, out: &mut dyn Write) -> Result<(), String> {
+    let none = CustomHeaders::new();
+    let mut steps = Steps { count: 0, out };
+
+    steps.line("admin");
     let admin = client.session();
     let user = step(
         "create_session",
@@ -136,7 +150,7 @@ pub async fn walk(client: &Client, users: &Users) -> Result<(), String> {
         admin.admin().get_session(&none).await,
     )?;
 
-    println!("store");
+    steps.line("store");
     let shopper = client.session();
     if !step(
         "exists",
@@ -184,6 +198,7 @@ pub async fn walk(client: &Client, users: &Users) -> Result<(), String> {
         "get_session after delete_session",
         shopper.store().get_session(&none).await,
     )?;
-    println!("all {} steps as expected", steps.count);
+    let count = steps.count;
+    steps.line(format_args!("all {count} steps as expected"));
     Ok(())
 }
