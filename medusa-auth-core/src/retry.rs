@@ -136,7 +136,8 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest computed back-off (`Retry-After` is bounded by 300 s instead).
+    /// The longest computed back-off before jitter, which spreads it by ±jitter/2
+    /// (`Retry-After` is bounded by 300 s instead).
     pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
         self.max_backoff = max_backoff;
         self
@@ -226,7 +227,8 @@ impl RetryPolicy {
             0.5
         };
         let factor = 1.0 + self.jitter * (random - 0.5);
-        delay.mul_f64(factor).min(self.max_backoff)
+        // Cap first, then spread: clients retrying at the cap must not all pick it.
+        delay.min(self.max_backoff).mul_f64(factor)
     }
 }
 
@@ -355,7 +357,8 @@ mod tests {
             (1.0, 0, 550, 550),
             (0.5, 0, 500, 500),
             (f64::NAN, 0, 500, 500),
-            (1.0, 5, 4000, 4000),
+            (1.0, 5, 4400, 4400),
+            (0.0, 5, 3600, 3600),
         ] {
             let RetryDecision::RetryAfter(delay) =
                 policy.decide(status(502), retries, Duration::ZERO, now(), random)
