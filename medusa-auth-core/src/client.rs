@@ -46,7 +46,7 @@ use crate::transport::{Clock, HttpTransport, Sleep, SystemClock};
 /// # Ok::<(), medusa_auth_core::ConfigError>(())
 /// ```
 pub struct ClientBuilder {
-    transport: Arc<dyn HttpTransport>,
+    transport: Option<Arc<dyn HttpTransport>>,
     base_url: String,
     retry: RetryPolicy,
     api_key: Option<SecretString>,
@@ -70,7 +70,7 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    fn new(transport: Arc<dyn HttpTransport>) -> Self {
+    fn new(transport: Option<Arc<dyn HttpTransport>>) -> Self {
         ClientBuilder {
             transport,
             base_url: DEFAULT_BASE_URL.to_owned(),
@@ -84,6 +84,13 @@ impl ClientBuilder {
             clock: Arc::new(SystemClock),
             session_cookie_name: SESSION_COOKIE_NAME.to_owned(),
         }
+    }
+
+    /// The transport to send through (replacing any given before); a builder from
+    /// [`Client::configure`] needs one before `build`.
+    pub fn transport(mut self, transport: impl HttpTransport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
     }
 
     /// The backend's URL (default `http://localhost:9000`); may carry a path prefix.
@@ -182,8 +189,9 @@ impl ClientBuilder {
             }
             .into());
         }
+        let transport = self.transport.ok_or(ConfigError::MissingTransport)?;
         let shared = Arc::new(Shared {
-            transport: self.transport,
+            transport,
             factory,
             retry: self.retry,
             sleep: self.sleep,
@@ -231,12 +239,18 @@ impl fmt::Debug for Client {
 impl Client {
     /// Starts configuring a client that sends through `transport`.
     pub fn builder(transport: impl HttpTransport) -> ClientBuilder {
-        ClientBuilder::new(Arc::new(transport))
+        ClientBuilder::new(Some(Arc::new(transport)))
     }
 
     /// Starts configuring a client over a transport shared with other clients.
     pub fn builder_shared(transport: Arc<dyn HttpTransport>) -> ClientBuilder {
-        ClientBuilder::new(transport)
+        ClientBuilder::new(Some(transport))
+    }
+
+    /// Starts configuring a client whose transport is given later with
+    /// [`ClientBuilder::transport`] (what a transport crate's own builder wraps).
+    pub fn configure() -> ClientBuilder {
+        ClientBuilder::new(None)
     }
 
     /// A new session handle: no cookie, no tokens, the same transport.

@@ -160,6 +160,10 @@ pub enum ConfigError {
     /// A default header, the user agent or a key is not a valid header.
     #[error("invalid default header: {0}")]
     InvalidHeader(#[from] InvalidInput),
+    /// No [`HttpTransport`](crate::HttpTransport) was given to a builder from
+    /// [`Client::configure`](crate::Client::configure).
+    #[error("no transport was given to send requests through")]
+    MissingTransport,
     /// Retries were asked for but no [`Sleep`](crate::Sleep) was given to wait between them.
     #[error("max_retries > 0 needs a Sleep implementation to wait between attempts")]
     RetriesWithoutSleep,

@@ -272,3 +272,20 @@ fn retries_need_a_sleep() {
         .unwrap_err();
     assert_eq!(error, ConfigError::RetriesWithoutSleep);
 }
+
+#[test]
+fn a_builder_from_configure_needs_its_transport() {
+    assert_eq!(
+        Client::configure().build().unwrap_err(),
+        ConfigError::MissingTransport
+    );
+    let transport = Scripted::new();
+    transport.answer(51);
+    let client = Client::configure()
+        .base_url("http://127.0.0.1:9000")
+        .transport(transport.clone())
+        .build()
+        .unwrap();
+    assert!(run(client.store().exists("customer@example.com", &none())).unwrap());
+    assert_eq!(transport.sent_count(), 1);
+}

@@ -2,11 +2,10 @@
 //! like the JS client.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use medusa_auth_core::{
-    Client, Clock, ConfigError, CustomHeaders, InvalidInput, RetryPolicy, SecretString, Sleep,
+    Client, ClientBuilder, Clock, ConfigError, CustomHeaders, RetryPolicy, SecretString, Sleep,
 };
 
 use crate::sleep::TokioSleep;
@@ -51,29 +50,28 @@ impl MedusaClient {
 ///
 /// `build` fails with the core's [`ConfigError`] (an invalid base URL, header or
 /// retry policy); it never quotes a key, a header value or the base URL.
-#[derive(Default)]
 pub struct MedusaClientBuilder {
+    /// Everything but the transport: the core's own builder, its transport given at
+    /// `build`.
+    core: ClientBuilder,
     transport: HyperTransportBuilder,
-    base_url: Option<String>,
-    retry: RetryPolicy,
-    api_key: Option<SecretString>,
-    publishable_api_key: Option<String>,
-    default_headers: CustomHeaders,
-    header_error: Option<InvalidInput>,
-    user_agent: Option<String>,
-    sleep: Option<Arc<dyn Sleep>>,
-    clock: Option<Arc<dyn Clock>>,
-    session_cookie_name: Option<String>,
+}
+
+impl Default for MedusaClientBuilder {
+    fn default() -> Self {
+        MedusaClientBuilder {
+            core: Client::configure().sleep(TokioSleep),
+            transport: HyperTransportBuilder::default(),
+        }
+    }
 }
 
 impl fmt::Debug for MedusaClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MedusaClientBuilder")
+            .field("core", &self.core)
             .field("transport", &self.transport)
-            .field("retry", &self.retry)
-            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
-            .field("default_headers", &self.default_headers)
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
@@ -83,73 +81,71 @@ impl MedusaClientBuilder {
     /// Plain HTTP to a host that is not loopback works, but sends passwords, tokens
     /// and cookies in clear: `build` logs one `tracing` warning for it.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
+        self.core = self.core.base_url(base_url);
         self
     }
 
     /// Retries per call (default 0, as in the JS client), by the rules of the core's
     /// [`RetryPolicy`]; keeps the rest of the policy.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.retry = self.retry.with_max_retries(max_retries);
+        self.core = self.core.max_retries(max_retries);
         self
     }
 
     /// The whole retry policy (jitter, back-off cap, deadline).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.core = self.core.retry_policy(policy);
         self
     }
 
     /// The JS `apiKey`: an admin API token sent as `x-medusa-access-token` on admin
     /// calls (never on the login, never on store calls).
     pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
-        self.api_key = Some(api_key.into());
+        self.core = self.core.api_key(api_key);
         self
     }
 
     /// The JS `publishableApiKey`: `x-publishable-api-key` on every request.
     pub fn publishable_api_key(mut self, key: impl Into<String>) -> Self {
-        self.publishable_api_key = Some(key.into());
+        self.core = self.core.publishable_api_key(key);
         self
     }
 
     /// Adds a header to every request (per-call headers win over it); an invalid one
     /// makes `build` fail.
     pub fn default_header(mut self, name: &str, value: &str) -> Self {
-        if let Err(error) = self.default_headers.insert(name, value) {
-            self.header_error.get_or_insert(error);
-        }
+        self.core = self.core.default_header(name, value);
         self
     }
 
     /// Replaces the headers added to every request.
     pub fn default_headers(mut self, headers: CustomHeaders) -> Self {
-        self.default_headers = headers;
+        self.core = self.core.default_headers(headers);
         self
     }
 
     /// Replaces `User-Agent: medusa-auth/<version>`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
+        self.core = self.core.user_agent(user_agent);
         self
     }
 
     /// How to wait between retries (default [`TokioSleep`]).
     pub fn sleep(mut self, sleep: impl Sleep) -> Self {
-        self.sleep = Some(Arc::new(sleep));
+        self.core = self.core.sleep(sleep);
         self
     }
 
     /// The clock for cookie expiry, `Retry-After` dates, JWT expiry and the retry
     /// deadline (default: the system clock).
     pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(Arc::new(clock));
+        self.core = self.core.clock(clock);
         self
     }
 
     /// The name of the session cookie (default `connect.sid`).
     pub fn session_cookie_name(mut self, name: impl Into<String>) -> Self {
-        self.session_cookie_name = Some(name.into());
+        self.core = self.core.session_cookie_name(name);
         self
     }
 
@@ -194,35 +190,7 @@ impl MedusaClientBuilder {
     /// Checks the configuration and makes the client: one connection pool, shared by
     /// its clones and by every [`Session`](medusa_auth_core::Session) made from it.
     pub fn build(self) -> Result<Client, ConfigError> {
-        if let Some(error) = self.header_error {
-            return Err(error.into());
-        }
-        let mut builder = Client::builder(self.transport.build())
-            .retry_policy(self.retry)
-            .default_headers(self.default_headers);
-        if let Some(base_url) = self.base_url {
-            builder = builder.base_url(base_url);
-        }
-        if let Some(api_key) = self.api_key {
-            builder = builder.api_key(api_key);
-        }
-        if let Some(key) = self.publishable_api_key {
-            builder = builder.publishable_api_key(key);
-        }
-        if let Some(user_agent) = self.user_agent {
-            builder = builder.user_agent(user_agent);
-        }
-        builder = match self.sleep {
-            Some(sleep) => builder.sleep(sleep),
-            None => builder.sleep(TokioSleep),
-        };
-        if let Some(clock) = self.clock {
-            builder = builder.clock(clock);
-        }
-        if let Some(name) = self.session_cookie_name {
-            builder = builder.session_cookie_name(name);
-        }
-        let client = builder.build()?;
+        let client = self.core.transport(self.transport.build()).build()?;
         warn_if_cleartext(&client);
         Ok(client)
     }
