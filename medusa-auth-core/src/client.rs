@@ -19,9 +19,9 @@ use crate::calls::AuthRequest;
 use crate::cookies::{CookieJar, SESSION_COOKIE_NAME, SessionCookieChange};
 use crate::credentials::{AccessToken, Credentials, Side};
 use crate::error::{ConfigError, Error, InvalidInput, MissingCookieReason, Result};
-use crate::headers::CustomHeaders;
+use crate::headers::{ACCESS_TOKEN, CustomHeaders};
 use crate::models::{Customer, User};
-use crate::request::{OutgoingCredentials, RequestFactory};
+use crate::request::{OutgoingCredentials, RequestFactory, bearer_value, sensitive_value};
 use crate::response;
 use crate::retry::{AttemptOutcome, RetryDecision, RetryPolicy};
 use crate::transport::{Clock, HttpTransport, Sleep, SystemClock};
@@ -377,6 +377,9 @@ impl Session {
     }
 
     /// Gives the session a credential (replacing one of the same kind and side).
+    ///
+    /// A cookie, API token or JWT holding characters a header cannot carry is
+    /// refused here, not at the next call.
     pub fn set_credentials(&self, credentials: Credentials) -> Result<(), InvalidInput> {
         let mut state = self.lock();
         match credentials {
@@ -385,8 +388,12 @@ impl Session {
                 &self.shared.session_cookie_name,
                 value,
             )?,
-            Credentials::ApiToken(token) => state.api_token = Some(token),
+            Credentials::ApiToken(token) => {
+                sensitive_value(ACCESS_TOKEN.as_str(), &token)?;
+                state.api_token = Some(token);
+            }
             Credentials::Bearer(token) => {
+                bearer_value(&token)?;
                 let side = token.side();
                 *state.bearer_slot(side) = Some(token);
             }

@@ -378,6 +378,22 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
+    /// A body that decoded but holds a value this client cannot use; `detail` must
+    /// not quote the value.
+    pub(crate) fn unusable(
+        status: StatusCode,
+        what: &'static str,
+        path: &str,
+        detail: &str,
+    ) -> Self {
+        DecodeError {
+            status,
+            what,
+            path: path.to_owned(),
+            detail: detail.to_owned(),
+        }
+    }
+
     pub(crate) fn from_serde(
         status: StatusCode,
         what: &'static str,

@@ -214,13 +214,20 @@ impl RequestFactory {
     }
 }
 
-fn sensitive_value(name: &str, secret: &SecretString) -> Result<HeaderValue, InvalidInput> {
+/// A secret as a header value marked sensitive; refused when it holds characters a
+/// header cannot carry.
+pub(crate) fn sensitive_value(
+    name: &str,
+    secret: &SecretString,
+) -> Result<HeaderValue, InvalidInput> {
     let mut value = checked_value(name, secret.expose_secret())?;
     value.set_sensitive(true);
     Ok(value)
 }
 
-fn bearer_value(token: &AccessToken) -> Result<HeaderValue, InvalidInput> {
+/// The `Authorization` value for `token`; refused when the token holds characters a
+/// header cannot carry.
+pub(crate) fn bearer_value(token: &AccessToken) -> Result<HeaderValue, InvalidInput> {
     let secret = token.secret().expose_secret();
     let mut text = String::with_capacity(7 + secret.len());
     text.push_str("Bearer ");

@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use http::{Response, StatusCode, header};
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -9,6 +10,7 @@ use crate::credentials::{AccessToken, Side};
 use crate::error::{ApiError, ApiErrorKind, DecodeError, Error};
 use crate::models::envelopes::{CustomerEnvelope, ExistsEnvelope, TokenEnvelope, UserEnvelope};
 use crate::models::{Customer, User};
+use crate::request::bearer_value;
 
 /// The longest excerpt of an unexpected body kept in an error, in characters.
 pub const EXCERPT_LEN: usize = 200;
@@ -26,9 +28,25 @@ pub fn read_customer(response: &Response<Bytes>) -> Result<Customer, Error> {
 }
 
 /// Reads `{"access_token": JWT}` (`get_token` of `side`).
+///
+/// A token that is empty or could not be sent back in an `Authorization` header (a
+/// control character, non-ASCII text) is a [`Error::Decode`] here, rather than a
+/// stored token that makes every later call of its side fail.
 pub fn read_access_token(response: &Response<Bytes>, side: Side) -> Result<AccessToken, Error> {
-    read_json::<TokenEnvelope>(response, "token response")
-        .map(|e| AccessToken::new(side, e.access_token))
+    const WHAT: &str = "token response";
+    let token = AccessToken::new(
+        side,
+        read_json::<TokenEnvelope>(response, WHAT)?.access_token,
+    );
+    if token.secret().expose_secret().is_empty() || bearer_value(&token).is_err() {
+        return Err(Error::Decode(DecodeError::unusable(
+            response.status(),
+            WHAT,
+            "access_token",
+            "not a token that can be sent in an Authorization header",
+        )));
+    }
+    Ok(token)
 }
 
 /// Reads `{"exists": bool}` (store `exists`).

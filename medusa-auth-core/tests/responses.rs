@@ -81,6 +81,27 @@ fn tokens_read_with_their_side_and_claims() {
 }
 
 #[test]
+fn a_token_that_cannot_be_sent_back_is_a_decode_error() {
+    // Found by fuzz/ (client_calls): such a token used to be kept, and every later
+    // call of its side failed with InvalidInput before sending.
+    for body in [
+        r#"{"access_token":"eyJ.a\u0007b.c"}"#,
+        r#"{"access_token":"eyJ.caf\u00e9.c"}"#,
+        r#"{"access_token":"eyJ.a\nb.c"}"#,
+        r#"{"access_token":""}"#,
+    ] {
+        let response = hand_made(200, Some("application/json"), body);
+        match read_access_token(&response, Side::Admin) {
+            Err(Error::Decode(error)) => {
+                assert_eq!(error.path, "access_token");
+                assert!(!error.to_string().contains("eyJ"), "{error}");
+            }
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn exists_reads_both_answers() {
     for (number, expected) in [
         (51, true),

@@ -385,6 +385,16 @@ fn a_session_cookie_given_by_hand_is_sent() {
             .session_with(Credentials::SessionCookie("bad\r\nvalue".into()))
             .is_err()
     );
+    // A JWT or API token a header cannot carry is refused when given, not at the
+    // next call.
+    for refused in [
+        Credentials::Bearer(AccessToken::new(Side::Store, "eyJ.bad\nvalue.x".into())),
+        Credentials::ApiToken("token\u{7f}".into()),
+        Credentials::ApiToken("jeton-\u{e9}".into()),
+    ] {
+        let error = client.session_with(refused).unwrap_err();
+        assert!(!error.to_string().contains("bad"), "{error}");
+    }
 }
 
 #[test]
