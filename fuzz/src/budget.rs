@@ -24,7 +24,9 @@ pub fn allocation_budget(input_len: usize) -> usize {
 
 /// Runs `target` on `data` with [`allocation_budget`] in force.
 pub fn run_within_budget(allocator: &'static BudgetAllocator, target: Target, data: &[u8]) {
-    with_allocation_limit(allocator, allocation_budget(data.len()), || target.run(data));
+    with_allocation_limit(allocator, allocation_budget(data.len()), || {
+        target.run(data)
+    });
 }
 
 /// Runs `work` with at most `budget` bytes allocated beyond what is live now; an

@@ -24,12 +24,20 @@ fn over_budget_probe() {
 #[test]
 fn an_allocation_past_the_budget_aborts() {
     let child = Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["--exact", "over_budget_probe", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "over_budget_probe",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(PROBE, "1")
         .output()
         .expect("the probe runs");
     let stderr = String::from_utf8_lossy(&child.stderr);
-    assert!(!child.status.success(), "the probe was not stopped: {stderr}");
+    assert!(
+        !child.status.success(),
+        "the probe was not stopped: {stderr}"
+    );
     assert!(
         stderr.contains("memory allocation of 8388608 bytes failed"),
         "{stderr}"
