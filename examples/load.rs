@@ -6,14 +6,18 @@
 //! Without `--url` it starts the fake Medusa on loopback first (and makes a short
 //! run, so CI can run it as it runs every example). With `--url` it logs in as
 //! `MEDUSA_ADMIN_EMAIL` / `MEDUSA_ADMIN_PASSWORD` (default the interop seed's
-//! admin). It prints calls/s, p50/p99/max latency, errors and peak RSS, with a
-//! progress line every second on long runs.
+//! admin). Every handle makes one call before the clock starts (its first answer
+//! brings it a session cookie), so the figures are the steady state. It prints
+//! calls/s, p50/p99/max latency, errors, this process's CPU time per call (the
+//! fake's included when it runs in this process) and peak RSS, with a progress line
+//! every second on long runs.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use medusa_auth_bench::process_cpu_time;
 use medusa_auth_hyper::core::{Credentials, Session};
 use medusa_auth_hyper::{AdminAuthApi, Client, CustomHeaders, MedusaClient, SecretString};
 use medusa_auth_mock::{FakeMedusa, Seed};
@@ -138,8 +142,14 @@ async fn run(options: Options) -> Result<(), String> {
         handles.len()
     );
 
+    let warm_up = calls_from_every_handle(&handles, options.concurrency, handles.len()).await?;
+    if warm_up.1 > 0 {
+        return Err(format!("{} warm-up calls failed", warm_up.1));
+    }
+
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
+    let cpu_before = process_cpu_time();
     let started = Instant::now();
     let progress = {
         let done = done.clone();
@@ -155,10 +165,64 @@ async fn run(options: Options) -> Result<(), String> {
             }
         })
     };
+    let (mut latencies, errors) =
+        calls(&handles, options.concurrency, options.calls, next, done).await?;
+    progress.abort();
+    let elapsed = started.elapsed();
+    let cpu = process_cpu_time().saturating_sub(cpu_before);
+    latencies.sort_unstable();
+    let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize].as_micros();
+    println!(
+        "{:.0} calls/s; latency p50 {} us, p99 {} us, max {} us; {errors} errors; \
+         CPU {:.2} us/call ({}); peak RSS {:.1} MiB",
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        at(0.5),
+        at(0.99),
+        at(1.0),
+        cpu.as_secs_f64() * 1e6 / latencies.len() as f64,
+        if options.url.is_some() {
+            "this client"
+        } else {
+            "client and fake together"
+        },
+        peak_rss_mib()
+    );
+    if errors > 0 {
+        Err(format!("{errors} calls failed"))
+    } else {
+        Ok(())
+    }
+}
+
+/// One call from each handle, `concurrency` at a time.
+async fn calls_from_every_handle(
+    handles: &Arc<Vec<Session>>,
+    concurrency: usize,
+    total: usize,
+) -> Result<(Vec<Duration>, usize), String> {
+    let none = Arc::new(AtomicUsize::new(0));
+    calls(
+        handles,
+        concurrency,
+        total,
+        Arc::new(AtomicUsize::new(0)),
+        none,
+    )
+    .await
+}
+
+/// `total` admin get_session calls, handle after handle, `concurrency` in flight:
+/// the latency of each and the number that failed.
+async fn calls(
+    handles: &Arc<Vec<Session>>,
+    concurrency: usize,
+    total: usize,
+    next: Arc<AtomicUsize>,
+    done: Arc<AtomicUsize>,
+) -> Result<(Vec<Duration>, usize), String> {
     let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..options.concurrency {
+    for _ in 0..concurrency {
         let (handles, next, done) = (handles.clone(), next.clone(), done.clone());
-        let total = options.calls;
         workers.spawn(async move {
             let none = CustomHeaders::new();
             let (mut latencies, mut errors) = (Vec::new(), 0usize);
@@ -178,29 +242,13 @@ async fn run(options: Options) -> Result<(), String> {
             (latencies, errors)
         });
     }
-    let (mut latencies, mut errors) = (Vec::with_capacity(options.calls), 0);
+    let (mut latencies, mut errors) = (Vec::with_capacity(total), 0);
     while let Some(joined) = workers.join_next().await {
         let (lane, lane_errors) = joined.map_err(|e| e.to_string())?;
         latencies.extend(lane);
         errors += lane_errors;
     }
-    progress.abort();
-    let elapsed = started.elapsed();
-    latencies.sort_unstable();
-    let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize].as_micros();
-    println!(
-        "{:.0} calls/s; latency p50 {} us, p99 {} us, max {} us; {errors} errors; peak RSS {:.1} MiB",
-        latencies.len() as f64 / elapsed.as_secs_f64(),
-        at(0.5),
-        at(0.99),
-        at(1.0),
-        peak_rss_mib()
-    );
-    if errors > 0 {
-        Err(format!("{errors} calls failed"))
-    } else {
-        Ok(())
-    }
+    Ok((latencies, errors))
 }
 
 #[tokio::main]
