@@ -2,12 +2,16 @@
 //! (`res.json`), `res.sendStatus` text, passport's bare 401, finalhandler's HTML
 //! error pages, CORS headers.
 
+use std::sync::OnceLock;
+
 use base64::Engine as _;
 use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Response, StatusCode};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+use super::memo::Memo;
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json; charset=utf-8");
 const TEXT: HeaderValue = HeaderValue::from_static("text/plain; charset=utf-8");
@@ -204,6 +208,14 @@ impl Answer {
 /// A weak ETag shaped like Express's (`W/"<length in hex>-<27 base64 chars>"`); the
 /// digest is SHA-256 rather than Express's SHA-1, so the values differ.
 fn etag(body: &[u8]) -> HeaderValue {
+    static ETAGS: OnceLock<Memo<HeaderValue>> = OnceLock::new();
+    ETAGS
+        .get_or_init(Memo::default)
+        .get_or_compute(body, || Some(compute_etag(body)))
+        .unwrap_or_else(|| compute_etag(body))
+}
+
+fn compute_etag(body: &[u8]) -> HeaderValue {
     let digest = Sha256::digest(body);
     let hash = base64::engine::general_purpose::STANDARD.encode(digest);
     let value = format!("W/\"{:x}-{}\"", body.len(), &hash[..27]);

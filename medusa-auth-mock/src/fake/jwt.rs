@@ -3,11 +3,14 @@
 //! the `domain` claim of the route's side, a non-empty id).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use medusa_auth_core::Side;
 use serde::{Deserialize, Serialize};
+
+use super::memo::Memo;
 
 /// An admin JWT lives 24 h (`expiresIn: "24h"`).
 pub(crate) const ADMIN_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
@@ -32,7 +35,7 @@ struct StoreClaims<'a> {
     exp: u64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 struct AnyClaims {
     #[serde(default)]
     user_id: Option<serde_json::Value>,
@@ -51,6 +54,8 @@ struct AnyClaims {
 pub(crate) struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Tokens whose signature was found right, and their claims.
+    verified: Memo<Arc<AnyClaims>>,
 }
 
 impl fmt::Debug for JwtKeys {
@@ -68,6 +73,7 @@ impl JwtKeys {
         JwtKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            verified: Memo::default(),
         }
     }
 
@@ -107,14 +113,11 @@ impl JwtKeys {
         if token.is_empty() || token.len() > MAX_TOKEN_LEN {
             return None;
         }
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.algorithms = vec![Algorithm::HS256, Algorithm::HS384, Algorithm::HS512];
-        validation.required_spec_claims.clear();
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        validation.validate_aud = false;
-        let data = jsonwebtoken::decode::<AnyClaims>(token, &self.decoding, &validation).ok()?;
-        let claims = data.claims;
+        // The signature and the claims depend on the token alone: remembered. What
+        // depends on the time and the route is checked below, every time.
+        let claims = self
+            .verified
+            .get_or_compute(token.as_bytes(), || self.signed_claims(token))?;
         let now = seconds(now);
         // jsonwebtoken (Node) refuses a non-numeric exp, and a token at or past it.
         match &claims.exp {
@@ -132,16 +135,28 @@ impl JwtKeys {
             }
         }
         let (domain, id) = match side {
-            Side::Admin => ("admin", claims.user_id),
-            Side::Store => ("store", claims.customer_id),
+            Side::Admin => ("admin", &claims.user_id),
+            Side::Store => ("store", &claims.customer_id),
         };
         if claims.domain.as_ref().and_then(|d| d.as_str()) != Some(domain) {
             return None;
         }
         match id {
-            Some(serde_json::Value::String(id)) if !id.is_empty() => Some(id),
+            Some(serde_json::Value::String(id)) if !id.is_empty() => Some(id.clone()),
             _ => None,
         }
+    }
+
+    /// The claims of a token signed with the secret (HS256, HS384 or HS512).
+    fn signed_claims(&self, token: &str) -> Option<Arc<AnyClaims>> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256, Algorithm::HS384, Algorithm::HS512];
+        validation.required_spec_claims.clear();
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.validate_aud = false;
+        let data = jsonwebtoken::decode::<AnyClaims>(token, &self.decoding, &validation).ok()?;
+        Some(Arc::new(data.claims))
     }
 }
 

@@ -9,6 +9,7 @@ mod faults;
 mod handler;
 mod ids;
 mod jwt;
+mod memo;
 mod password;
 mod records;
 mod session;

@@ -11,6 +11,8 @@ use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::Sha256;
 
+use super::memo::Memo;
+
 /// The cookie's name (express-session's default, which Medusa keeps).
 pub(crate) const COOKIE_NAME: &str = "connect.sid";
 /// How long a session lives after its last use, and the cookie's `Expires` offset
@@ -33,7 +35,13 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// The secret the cookie is signed with. `Debug` hides it.
 #[derive(Clone)]
-pub(crate) struct CookieSecret(Vec<u8>);
+pub(crate) struct CookieSecret {
+    /// HMAC-SHA256 keyed with the secret, cloned for each signature (the key's
+    /// two blocks are hashed once, not per request).
+    keyed: Hmac<Sha256>,
+    /// Signed values already checked, and the value each carries.
+    verified: Memo<String>,
+}
 
 impl fmt::Debug for CookieSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -43,14 +51,16 @@ impl fmt::Debug for CookieSecret {
 
 impl CookieSecret {
     pub(crate) fn new(secret: &[u8]) -> Self {
-        CookieSecret(secret.to_vec())
+        CookieSecret {
+            keyed: Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length"),
+            verified: Memo::default(),
+        }
     }
 
     /// cookie-signature's `sign`: `value.base64(HMAC-SHA256(secret, value))`, the
     /// padding cut.
     pub(crate) fn sign(&self, value: &str) -> String {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        let mut mac = self.keyed.clone();
         mac.update(value.as_bytes());
         let signature =
             base64::engine::general_purpose::STANDARD_NO_PAD.encode(mac.finalize().into_bytes());
@@ -78,7 +88,8 @@ impl CookieSecret {
     pub(crate) fn sid_from_cookie_header(&self, header: &str) -> Option<String> {
         let raw = cookie_value(header, COOKIE_NAME)?;
         let signed = raw.strip_prefix("s:")?;
-        self.unsign(signed).map(str::to_owned)
+        self.verified
+            .get_or_compute(signed.as_bytes(), || self.unsign(signed).map(str::to_owned))
     }
 }
 
