@@ -72,9 +72,15 @@ pub fn read_json<T: DeserializeOwned>(
     if !status.is_success() {
         return Err(read_error(response));
     }
-    if let Some(content_type) = content_type(response) {
-        if !is_json(&content_type) {
-            return Err(unexpected(response, Some(content_type)));
+    // Checked on the header's bytes: the type is copied out only for an error.
+    if let Some(value) = response.headers().get(header::CONTENT_TYPE) {
+        let json = match value.to_str() {
+            Ok(text) => is_json(text),
+            // Bytes beyond ASCII (a Latin-1 parameter): read as the type is shown.
+            Err(_) => is_json(&String::from_utf8_lossy(value.as_bytes())),
+        };
+        if !json {
+            return Err(unexpected(response, content_type(response)));
         }
     }
     // The fast path decodes directly; only a failure is decoded again while tracking
@@ -158,13 +164,13 @@ fn content_type(response: &Response<Bytes>) -> Option<String> {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence
+            .len()
+            .checked_sub("+json".len())
+            .and_then(|start| essence.get(start..))
+            .is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
 }
 
 /// A short, single-line excerpt of a body: the `<pre>` text of an Express error page
