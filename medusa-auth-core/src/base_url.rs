@@ -1,11 +1,13 @@
 //! The base URL of a Medusa backend and the origin its cookies belong to.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 
 use http::Uri;
 use url::{Host, Url};
 
+use crate::calls::Call;
 use crate::error::ConfigError;
 
 /// Medusa's default, as in the JS client.
@@ -29,6 +31,24 @@ pub struct BaseUrl {
     /// The path prefix, without a trailing slash (`""` or `/medusa`).
     prefix: String,
     origin: Origin,
+    /// The URIs of the fixed routes, parsed once: cloning one is a reference count,
+    /// parsing one is a copy and a scan on every call.
+    routes: Vec<(&'static str, Uri)>,
+}
+
+/// The distinct paths of the calls whose path does not depend on their input (all
+/// but `exists`).
+fn fixed_routes() -> impl Iterator<Item = &'static str> {
+    let mut seen: Vec<&'static str> = Vec::new();
+    Call::ALL
+        .into_iter()
+        .filter(|call| *call != Call::StoreExists)
+        .map(Call::path_template)
+        .filter(move |path| {
+            let new = !seen.contains(path);
+            seen.push(path);
+            new
+        })
 }
 
 impl BaseUrl {
@@ -58,24 +78,44 @@ impl BaseUrl {
             .ok_or(invalid("the port is missing"))?;
         let prefix = url.path().trim_end_matches('/').to_owned();
         let root = format!("{}{}", &url[..url::Position::BeforePath], prefix);
-        Ok(BaseUrl {
+        let mut base = BaseUrl {
             root,
             prefix,
             origin: Origin { secure, host, port },
-        })
+            routes: Vec::with_capacity(4),
+        };
+        for path in fixed_routes() {
+            let uri = base
+                .parse_uri(path)
+                .map_err(|_| invalid("it does not make a valid request URI"))?;
+            base.routes.push((path, uri));
+        }
+        Ok(base)
     }
 
     /// The absolute URI of `path` (which starts with `/`) under this base.
     pub fn uri_for(&self, path: &str) -> Result<Uri, http::uri::InvalidUri> {
+        match self.routes.iter().find(|(route, _)| *route == path) {
+            Some((_, uri)) => Ok(uri.clone()),
+            None => self.parse_uri(path),
+        }
+    }
+
+    fn parse_uri(&self, path: &str) -> Result<Uri, http::uri::InvalidUri> {
         let mut uri = String::with_capacity(self.root.len() + path.len());
         uri.push_str(&self.root);
         uri.push_str(path);
         Uri::try_from(uri)
     }
 
-    /// The full request path of `path` under the prefix (`/medusa/admin/auth`).
-    pub fn request_path(&self, path: &str) -> String {
-        format!("{}{}", self.prefix, path)
+    /// The full request path of `path` under the prefix (`/medusa/admin/auth`);
+    /// `path` itself when there is no prefix.
+    pub fn request_path<'a>(&self, path: &'a str) -> Cow<'a, str> {
+        if self.prefix.is_empty() {
+            Cow::Borrowed(path)
+        } else {
+            Cow::Owned(format!("{}{}", self.prefix, path))
+        }
     }
 
     /// The origin requests to this base go to.
@@ -172,6 +212,27 @@ mod tests {
             "https://[::1]/store/auth"
         );
         assert_eq!(base.origin().port(), 443);
+    }
+
+    #[test]
+    fn a_fixed_route_comes_from_the_parsed_ones_and_equals_a_fresh_parse() {
+        for input in ["http://127.0.0.1:9000", "https://shop.example.com/medusa/"] {
+            let base = BaseUrl::parse(input).unwrap();
+            assert_eq!(fixed_routes().count(), 4);
+            for path in fixed_routes() {
+                assert_eq!(base.uri_for(path).unwrap(), base.parse_uri(path).unwrap());
+            }
+            let exists = base.uri_for("/store/auth/a%2Fb@x.io").unwrap();
+            assert!(
+                exists.path().ends_with("/store/auth/a%2Fb@x.io"),
+                "{exists}"
+            );
+        }
+        let bare = BaseUrl::parse("http://localhost:9000").unwrap();
+        assert!(matches!(
+            bare.request_path("/store/auth"),
+            Cow::Borrowed("/store/auth")
+        ));
     }
 
     #[test]

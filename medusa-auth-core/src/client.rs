@@ -440,22 +440,27 @@ impl Session {
             let started = self.shared.clock.now();
             let result = self.attempts(request, custom, started).await;
             let span = tracing::Span::current();
-            let elapsed = self
-                .shared
-                .clock
-                .now()
-                .duration_since(started)
-                .unwrap_or_default();
-            span.record("elapsed_ms", elapsed.as_millis() as u64);
-            match &result {
-                Ok((exchange, attempts)) => {
-                    span.record("status", exchange.response.status().as_u16());
-                    span.record("attempts", attempts);
+            // Reading the clock again is only worth it for a span someone records.
+            if !span.is_disabled() {
+                let elapsed = self
+                    .shared
+                    .clock
+                    .now()
+                    .duration_since(started)
+                    .unwrap_or_default();
+                span.record("elapsed_ms", elapsed.as_millis() as u64);
+                match &result {
+                    Ok((exchange, attempts)) => {
+                        span.record("status", exchange.response.status().as_u16());
+                        span.record("attempts", attempts);
+                    }
+                    Err((_, attempts)) => {
+                        span.record("attempts", attempts);
+                    }
                 }
-                Err((error, attempts)) => {
-                    span.record("attempts", attempts);
-                    tracing::debug!(error = %error, "call failed");
-                }
+            }
+            if let Err((error, _)) = &result {
+                tracing::debug!(error = %error, "call failed");
             }
             result
                 .map(|(exchange, _)| exchange)
@@ -476,13 +481,18 @@ impl Session {
         let side = call.side();
         let base_url = shared.factory.base_url();
         let origin = base_url.origin();
-        let request_path = base_url.request_path(&request.path());
+        let path = request.path();
+        let request_path = base_url.request_path(&path);
         let idempotency_key = (shared.retry.max_retries() > 0 && call.takes_idempotency_key())
             .then(|| uuid::Uuid::new_v4().to_string());
         let mut retries = 0u32;
         loop {
             let attempt = retries + 1;
-            let now = shared.clock.now();
+            let now = if retries == 0 {
+                started
+            } else {
+                shared.clock.now()
+            };
             let (http_request, expired_bearer) = {
                 let state = self.lock();
                 let (bearer, expired) = match state.bearer(side) {
@@ -503,7 +513,9 @@ impl Session {
                 (built.map_err(|error| (error, 0))?, expired)
             };
             tracing::trace!(attempt, "sending");
-            let result = shared.transport.send(http_request).await;
+            // Through the trait object itself: `Arc<dyn HttpTransport>` is a transport
+            // too, and its impl would box a second future around this one.
+            let result = shared.transport.as_ref().send(http_request).await;
             let now = shared.clock.now();
             let elapsed = now.duration_since(started).unwrap_or_default();
             let decision = match &result {
