@@ -138,7 +138,7 @@ async fn jwts_and_api_tokens_work_on_their_own_side_only() {
     let admin_on_store = CustomHeaders::new()
         .with(
             "authorization",
-            &format!("Bearer {}", admin_token.secret().expose_secret()),
+            &format!("Bearer {}", admin_token.expose_secret()),
         )
         .unwrap();
     assert!(
@@ -153,7 +153,7 @@ async fn jwts_and_api_tokens_work_on_their_own_side_only() {
     let store_on_admin = CustomHeaders::new()
         .with(
             "authorization",
-            &format!("Bearer {}", store_token.secret().expose_secret()),
+            &format!("Bearer {}", store_token.expose_secret()),
         )
         .unwrap();
     assert!(

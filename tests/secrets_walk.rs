@@ -91,8 +91,8 @@ fn the_walk_leaks_no_secret_in_logs_output_or_errors() {
             .get_token(&users.customer_email, &users.customer_password, &none)
             .await
             .unwrap();
-        secrets.push(token.secret().expose_secret().to_owned());
-        secrets.push(store_token.secret().expose_secret().to_owned());
+        secrets.push(token.expose_secret().to_owned());
+        secrets.push(store_token.expose_secret().to_owned());
         secrets.push(session.session_cookie().unwrap().expose_secret().to_owned());
         shown.push_str(&format!(
             "{user:?} {token:?} {store_token:?} {session:?} {client:?} {:?}",

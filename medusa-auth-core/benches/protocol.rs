@@ -195,8 +195,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("JWT expiry", |b| {
         b.iter(|| {
             black_box(
-                AccessToken::new(Side::Admin, admin_jwt.secret().clone())
-                    .is_expired_at(SystemTime::now()),
+                AccessToken::new(Side::Admin, admin_jwt.secret()).is_expired_at(SystemTime::now()),
             )
         })
     });

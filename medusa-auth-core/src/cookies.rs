@@ -10,10 +10,12 @@
 use std::time::{Duration, SystemTime};
 
 use http::header::{self, HeaderMap, HeaderValue};
+use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::base_url::Origin;
 use crate::error::InvalidInput;
+use crate::secret::wiped_header_value;
 
 /// The name of Medusa's session cookie (express-session's default).
 pub const SESSION_COOKIE_NAME: &str = "connect.sid";
@@ -167,7 +169,13 @@ impl CookieJar {
         name: &str,
         value: SecretString,
     ) -> Result<(), InvalidInput> {
-        let candidate = format!("{name}={}", value.expose_secret());
+        // Written once into a buffer of its size, and wiped when dropped.
+        let mut candidate = Zeroizing::new(String::with_capacity(
+            name.len() + 1 + value.expose_secret().len(),
+        ));
+        candidate.push_str(name);
+        candidate.push('=');
+        candidate.push_str(value.expose_secret());
         if cookie::Cookie::parse(candidate.as_str())
             .map(|c| c.name() != name || c.value() != value.expose_secret())
             .unwrap_or(true)
@@ -200,26 +208,30 @@ impl CookieJar {
         request_path: &str,
         now: SystemTime,
     ) -> Option<HeaderValue> {
-        let mut line = String::new();
-        for cookie in self
-            .cookies
-            .iter()
-            .filter(|c| c.matches(origin, request_path, now))
-        {
-            if !line.is_empty() {
-                line.push_str("; ");
-            }
-            line.push_str(&cookie.name);
-            line.push('=');
-            line.push_str(cookie.value.expose_secret());
-        }
-        if line.is_empty() {
+        let sent = || {
+            self.cookies
+                .iter()
+                .filter(|c| c.matches(origin, request_path, now))
+        };
+        // Measured first, so the line is written once into a buffer of its size (the
+        // wiped header takes it as it is).
+        let len: usize = sent()
+            .map(|c| c.name.len() + 1 + c.value.expose_secret().len() + 2)
+            .sum();
+        if len == 0 {
             return None;
         }
+        let mut line = Vec::with_capacity(len - 2);
+        for cookie in sent() {
+            if !line.is_empty() {
+                line.extend_from_slice(b"; ");
+            }
+            line.extend_from_slice(cookie.name.as_bytes());
+            line.push(b'=');
+            line.extend_from_slice(cookie.value.expose_secret().as_bytes());
+        }
         // Every stored value came from a valid header or passed `insert`'s check.
-        let mut value = HeaderValue::from_str(&line).ok()?;
-        value.set_sensitive(true);
-        Some(value)
+        wiped_header_value(line)
     }
 
     /// The value of the cookie `name` that would be sent to `origin`, if any.

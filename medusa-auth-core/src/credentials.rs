@@ -4,8 +4,11 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
+use http::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+
+use crate::secret::wiped_header_value;
 
 /// Which half of the API a call, a token or a credential belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,22 +73,46 @@ impl fmt::Debug for Credentials {
 /// The token is stateless on the server: `delete_session` does not revoke it and
 /// nothing refreshes it. Its `exp` claim is read (not verified) so the SDK can tell
 /// when it has expired.
+///
+/// It is kept as the `Authorization: Bearer …` value it is sent as, checked once and
+/// shared by every request that carries it (a clone is a reference count); its bytes
+/// are wiped when the last copy is dropped. Read it with
+/// [`expose_secret`](ExposeSecret::expose_secret).
 #[derive(Clone)]
 pub struct AccessToken {
     side: Side,
-    token: SecretString,
+    form: TokenForm,
     expires_at: Option<SystemTime>,
 }
+
+#[derive(Clone)]
+enum TokenForm {
+    /// `Bearer <jwt>`, sensitive, over wiped bytes.
+    Header(HeaderValue),
+    /// A token a header cannot carry (control characters, non-ASCII): kept so the
+    /// caller can be told, never sent.
+    Unsendable(SecretString),
+}
+
+const BEARER_PREFIX: &[u8] = b"Bearer ";
 
 impl AccessToken {
     /// Wraps a JWT for `side`.
     pub fn new(side: Side, token: SecretString) -> Self {
-        let expires_at = decode_claims(token.expose_secret())
+        let jwt = token.expose_secret();
+        let expires_at = decode_claims(jwt)
             .and_then(|claims| claims.exp)
             .and_then(|exp| UNIX_EPOCH.checked_add(Duration::from_secs(exp)));
+        let mut header = Vec::with_capacity(BEARER_PREFIX.len() + jwt.len());
+        header.extend_from_slice(BEARER_PREFIX);
+        header.extend_from_slice(jwt.as_bytes());
+        let form = match wiped_header_value(header) {
+            Some(value) => TokenForm::Header(value),
+            None => TokenForm::Unsendable(token),
+        };
         AccessToken {
             side,
-            token,
+            form,
             expires_at,
         }
     }
@@ -95,15 +122,25 @@ impl AccessToken {
         self.side
     }
 
-    /// The JWT itself.
-    pub fn secret(&self) -> &SecretString {
-        &self.token
+    /// A copy of the JWT, to keep elsewhere (zeroized when dropped); to read it in
+    /// place, use [`expose_secret`](ExposeSecret::expose_secret).
+    pub fn secret(&self) -> SecretString {
+        self.expose_secret().into()
+    }
+
+    /// The `Authorization` value that sends it; `None` when the token holds
+    /// characters a header cannot carry.
+    pub fn authorization(&self) -> Option<&HeaderValue> {
+        match &self.form {
+            TokenForm::Header(value) => Some(value),
+            TokenForm::Unsendable(_) => None,
+        }
     }
 
     /// The claims of the JWT, decoded without verifying the signature; `None` when
     /// the token is not a JWT this SDK can read.
     pub fn claims(&self) -> Option<TokenClaims> {
-        decode_claims(self.token.expose_secret())
+        decode_claims(self.expose_secret())
     }
 
     /// When the token expires (its `exp` claim), if it says.
@@ -118,7 +155,22 @@ impl AccessToken {
 
     /// Compares the secret with another in constant time.
     pub fn secret_eq(&self, other: &str) -> bool {
-        crate::secret::constant_time_eq(self.token.expose_secret(), other)
+        crate::secret::constant_time_eq(self.expose_secret(), other)
+    }
+}
+
+impl ExposeSecret<str> for AccessToken {
+    /// The JWT itself.
+    fn expose_secret(&self) -> &str {
+        match &self.form {
+            // The header was checked to be ASCII, so the JWT after the prefix is UTF-8.
+            TokenForm::Header(value) => value
+                .as_bytes()
+                .get(BEARER_PREFIX.len()..)
+                .and_then(|jwt| std::str::from_utf8(jwt).ok())
+                .unwrap_or_default(),
+            TokenForm::Unsendable(token) => token.expose_secret(),
+        }
     }
 }
 
@@ -223,6 +275,24 @@ mod tests {
         ] {
             let token = AccessToken::new(Side::Store, garbage.into());
             assert_eq!(token.expires_at(), None, "{garbage:.20}");
+        }
+    }
+
+    #[test]
+    fn the_token_is_kept_as_its_header_and_read_back_whole() {
+        let token = AccessToken::new(Side::Admin, ADMIN_JWT.into());
+        let header = token.authorization().expect("a sendable token");
+        assert_eq!(header.as_bytes(), format!("Bearer {ADMIN_JWT}").as_bytes());
+        assert!(header.is_sensitive());
+        assert_eq!(token.expose_secret(), ADMIN_JWT);
+        assert_eq!(token.secret().expose_secret(), ADMIN_JWT);
+        assert!(token.secret_eq(ADMIN_JWT));
+        assert_eq!(token.clone().expose_secret(), ADMIN_JWT);
+
+        for unsendable in ["jwt\r\nx-evil: 1", "caf\u{e9}.e30.x", "a\u{0}b"] {
+            let token = AccessToken::new(Side::Store, unsendable.into());
+            assert!(token.authorization().is_none(), "{unsendable:?}");
+            assert_eq!(token.expose_secret(), unsendable);
         }
     }
 

@@ -12,6 +12,7 @@ use crate::error::{ConfigError, Error, InvalidInput};
 use crate::headers::{
     ACCESS_TOKEN, CustomHeaders, IDEMPOTENCY_KEY, PUBLISHABLE_API_KEY, checked_value,
 };
+use crate::secret::{wiped_bytes, wiped_header_value};
 use crate::validation;
 
 /// `User-Agent: medusa-auth/<version>`, unless overridden.
@@ -90,9 +91,7 @@ impl RequestFactory {
     /// The JS `apiKey`: an admin API token sent as `x-medusa-access-token` on every
     /// admin call but the login (`POST /admin/auth`), never on store calls.
     pub fn with_api_key(mut self, api_key: &SecretString) -> Result<Self, ConfigError> {
-        let mut value = checked_value(ACCESS_TOKEN.as_str(), api_key.expose_secret())?;
-        value.set_sensitive(true);
-        self.api_key = Some(value);
+        self.api_key = Some(sensitive_value(ACCESS_TOKEN.as_str(), api_key)?);
         Ok(self)
     }
 
@@ -143,12 +142,15 @@ impl RequestFactory {
             Some((email, password)) => {
                 validation::validate_email(email)?;
                 validation::validate_password(password)?;
-                let body = LoginBody {
-                    email,
-                    password: password.expose_secret(),
-                };
+                let password = password.expose_secret();
+                let body = LoginBody { email, password };
+                // Room for the worst case (every character escaped as \uXXXX), so the
+                // buffer never grows and leaves a copy of the password behind; the
+                // body is wiped when dropped.
+                let mut json = Vec::with_capacity(32 + 6 * (email.len() + password.len()));
                 // Serializing two strings into JSON cannot fail.
-                Bytes::from(serde_json::to_vec(&body).unwrap_or_default())
+                let _ = serde_json::to_writer(&mut json, &body);
+                wiped_bytes(json)
             }
             None => {
                 if let AuthRequest::StoreExists { email } = request {
@@ -214,27 +216,28 @@ impl RequestFactory {
     }
 }
 
-/// A secret as a header value marked sensitive; refused when it holds characters a
-/// header cannot carry.
+/// A secret as a header value marked sensitive, in bytes wiped when dropped; refused
+/// when it holds characters a header cannot carry.
 pub(crate) fn sensitive_value(
     name: &str,
     secret: &SecretString,
 ) -> Result<HeaderValue, InvalidInput> {
-    let mut value = checked_value(name, secret.expose_secret())?;
-    value.set_sensitive(true);
-    Ok(value)
+    wiped_header_value(secret.expose_secret().as_bytes().to_vec()).ok_or_else(|| {
+        InvalidInput::InvalidHeaderValue {
+            name: name.to_owned(),
+        }
+    })
 }
 
-/// The `Authorization` value for `token`; refused when the token holds characters a
-/// header cannot carry.
+/// The `Authorization` value for `token` (made once, when the token was); refused
+/// when the token holds characters a header cannot carry.
 pub(crate) fn bearer_value(token: &AccessToken) -> Result<HeaderValue, InvalidInput> {
-    let secret = token.secret().expose_secret();
-    let mut text = String::with_capacity(7 + secret.len());
-    text.push_str("Bearer ");
-    text.push_str(secret);
-    let mut value = checked_value("authorization", &text)?;
-    value.set_sensitive(true);
-    Ok(value)
+    token
+        .authorization()
+        .cloned()
+        .ok_or_else(|| InvalidInput::InvalidHeaderValue {
+            name: header::AUTHORIZATION.as_str().to_owned(),
+        })
 }
 
 impl Call {

@@ -38,7 +38,7 @@ pub fn read_access_token(response: &Response<Bytes>, side: Side) -> Result<Acces
         side,
         read_json::<TokenEnvelope>(response, WHAT)?.access_token,
     );
-    if token.secret().expose_secret().is_empty() || bearer_value(&token).is_err() {
+    if token.expose_secret().is_empty() || bearer_value(&token).is_err() {
         return Err(Error::Decode(DecodeError::unusable(
             response.status(),
             WHAT,

@@ -226,10 +226,10 @@ fn check_call(
             .map(|c| c.expose_secret().to_owned()),
         session
             .bearer(Side::Admin)
-            .map(|t| t.secret().expose_secret().to_owned()),
+            .map(|t| t.expose_secret().to_owned()),
         session
             .bearer(Side::Store)
-            .map(|t| t.secret().expose_secret().to_owned()),
+            .map(|t| t.expose_secret().to_owned()),
     ];
     for value in held.into_iter().flatten() {
         if value.len() >= 16 {

@@ -53,7 +53,7 @@ pub(crate) fn run(data: &[u8]) {
 
 fn token_text(token: &medusa_auth_core::AccessToken) -> &str {
     use medusa_auth_core::ExposeSecret;
-    token.secret().expose_secret()
+    token.expose_secret()
 }
 
 /// An error shows at most what the core scans of a body (its first 16 KiB: an API

@@ -424,8 +424,7 @@ async fn run_step(run: &mut Run<'_>, step: &Step) -> Result<(), String> {
                 .session(*from)
                 .bearer(*side)
                 .ok_or_else(|| format!("session {from} holds no {side} token"))?;
-            let credentials =
-                Credentials::Bearer(AccessToken::new(*as_side, token.secret().clone()));
+            let credentials = Credentials::Bearer(AccessToken::new(*as_side, token.secret()));
             return applied(session.set_credentials(credentials), &step.expect);
         }
         Action::UseCookieOf(from) => {
