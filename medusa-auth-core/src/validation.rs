@@ -55,7 +55,10 @@ pub fn validate_email(email: &str) -> Result<(), InvalidInput> {
     // validator.js (behind the server's IsEmail): a TLD of letters, or punycode.
     let tld = labels[labels.len() - 1];
     let tld_ok = (tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic))
-        || (tld.len() > 4 && tld[..4].eq_ignore_ascii_case("xn--"));
+        || (tld.len() > 4
+            && tld
+                .get(..4)
+                .is_some_and(|prefix| prefix.eq_ignore_ascii_case("xn--")));
     if !tld_ok {
         return invalid("the domain has no valid top-level part");
     }
@@ -141,6 +144,11 @@ mod tests {
             "user(comment)@example.com",
             "a@b.c1",
             "\u{1d518}@x.io",
+            // A multi-byte character across the "xn--" check's fourth byte (found by
+            // review: it once panicked on a char boundary).
+            "a@b.ab1\u{e9}",
+            "x@y.ab-\u{e9}",
+            "x@y.xn-\u{e9}",
         ] {
             assert!(
                 validate_email(email).is_err(),

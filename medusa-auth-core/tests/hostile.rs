@@ -13,6 +13,7 @@ use medusa_auth_core::response::{
     read_user,
 };
 use medusa_auth_core::retry::{MAX_RETRY_AFTER, retry_after_delay};
+use medusa_auth_core::validation::{validate_email, validate_lookup_email};
 use medusa_auth_core::{
     AuthRequest, BaseUrl, CustomHeaders, Error, OutgoingCredentials, RequestFactory, SecretString,
     Side,
@@ -156,13 +157,44 @@ proptest! {
             prop_assert!(value.is_sensitive());
             prop_assert!(value.to_str().is_ok());
         }
-        // Plain HTTP to a host that is not loopback never holds a Secure cookie it would send.
+        // Plain HTTP to a host that is not loopback: every name=value it would send
+        // came from a Set-Cookie line without `Secure` (a Secure line there is
+        // ignored, as browsers do).
         if !secure_origin {
-            let later = jar.header_for(&origin, "/", now);
-            if let Some(value) = later {
-                prop_assert!(value.len() <= 16 * 4096 + 16 * 2);
+            let insecure: Vec<(String, String)> = map
+                .get_all(http::header::SET_COOKIE)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .filter_map(|line| cookie::Cookie::parse(line.to_owned()).ok())
+                .filter(|cookie| cookie.secure() != Some(true))
+                .map(|cookie| (cookie.name().to_owned(), cookie.value().to_owned()))
+                .collect();
+            for path in ["/", "/admin/auth"] {
+                if let Some(value) = jar.header_for(&origin, path, now) {
+                    prop_assert!(value.len() <= 16 * 4096 + 16 * 2);
+                    for pair in value.to_str().unwrap().split("; ") {
+                        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                        prop_assert!(
+                            insecure.iter().any(|(n, v)| n == name && v == value),
+                            "{} was sent over plain HTTP but only set Secure", name
+                        );
+                    }
+                }
             }
         }
+    }
+
+    #[test]
+    fn email_shaped_input_is_checked_without_panicking(
+        email in prop_oneof![
+            "[a-z0-9]{1,8}@[a-z0-9]{1,8}\\.\\PC{1,8}",
+            "\\PC{1,10}@\\PC{1,10}\\.\\PC{1,10}",
+            "[a-z]{1,4}@[a-z]{1,4}\\.(xn|XN)-{0,2}\\PC{0,4}",
+        ]
+    ) {
+        // Ok or a typed refusal; a panic fails the property.
+        let _ = validate_email(&email);
+        let _ = validate_lookup_email(&email);
     }
 
     #[test]
