@@ -11,6 +11,7 @@ mod credentials;
 mod error;
 pub mod headers;
 pub mod models;
+pub mod redact;
 mod request;
 pub mod response;
 pub mod retry;

@@ -1,5 +1,7 @@
 //! Reading the response of each call into a typed value or a typed error (SPEC §3).
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::{Response, StatusCode, header};
 use secrecy::ExposeSecret;
@@ -10,6 +12,7 @@ use crate::credentials::{AccessToken, Side};
 use crate::error::{ApiError, ApiErrorKind, DecodeError, Error};
 use crate::models::envelopes::{CustomerEnvelope, ExistsEnvelope, TokenEnvelope, UserEnvelope};
 use crate::models::{Customer, User};
+use crate::redact::redact_credentials;
 use crate::request::bearer_value;
 
 /// The longest excerpt of an unexpected body kept in an error, in characters.
@@ -132,7 +135,8 @@ pub fn read_error(response: &Response<Bytes>) -> Error {
     if status == StatusCode::UNAUTHORIZED {
         let message = serde_json::from_slice::<WireMessage>(scanned)
             .ok()
-            .and_then(|m| m.message);
+            .and_then(|m| m.message)
+            .map(masked);
         return Error::Unauthorized { status, message };
     }
     if let Ok(wire) = serde_json::from_slice::<WireError>(scanned) {
@@ -140,10 +144,19 @@ pub fn read_error(response: &Response<Bytes>) -> Error {
             status,
             kind: ApiErrorKind::from_wire(&wire.kind),
             code: wire.code,
-            message: wire.message.unwrap_or_default(),
+            message: wire.message.map(masked).unwrap_or_default(),
         });
     }
     unexpected(response, content_type(response))
+}
+
+/// A server's message with what looks like a credential masked (see
+/// [`redact_credentials`]).
+fn masked(message: String) -> String {
+    match redact_credentials(&message) {
+        Cow::Borrowed(_) => message,
+        Cow::Owned(masked) => masked,
+    }
 }
 
 fn unexpected(response: &Response<Bytes>, content_type: Option<String>) -> Error {
@@ -210,6 +223,11 @@ pub fn excerpt(body: &[u8]) -> String {
             out.push(' ');
             out.push_str(word);
         }
+    }
+    // Masked before it is cut, so a cut cannot leave the start of a secret unmasked
+    // by its key.
+    if let Cow::Owned(masked) = redact_credentials(&out) {
+        out = masked;
     }
     if out.chars().count() > EXCERPT_LEN {
         out = out.chars().take(EXCERPT_LEN).collect();

@@ -185,6 +185,40 @@ proptest! {
     }
 
     #[test]
+    fn a_credential_in_any_body_never_reaches_an_error(
+        before in "\\PC{0,60}",
+        after in "\\PC{0,60}",
+        secret in prop_oneof![
+            "eyJ[A-Za-z0-9_-]{10,40}\\.[A-Za-z0-9_-]{10,60}\\.[A-Za-z0-9_-]{10,43}",
+            "s%3A[A-Za-z0-9_-]{32}\\.[A-Za-z0-9%/+]{43}",
+        ],
+        status in prop_oneof![Just(200u16), Just(400), Just(401), Just(500), Just(502)],
+        json in any::<bool>(),
+    ) {
+        // A separator on each side: glued to other value characters, it would be
+        // another word, not this credential.
+        let body = format!("{before} {secret} {after}");
+        let wrapped = if json {
+            format!(r#"{{"message":{}}}"#, serde_json::to_string(&body).unwrap())
+        } else {
+            body
+        };
+        let response = Response::builder()
+            .status(status)
+            .header("content-type", "text/plain")
+            .body(Bytes::from(wrapped))
+            .unwrap();
+        let error = match read_access_token(&response, Side::Admin) {
+            Ok(_) => return Err(TestCaseError::fail("a text/plain answer is not a token")),
+            Err(error) => error,
+        };
+        let shown = format!("{error} {error:?}");
+        prop_assert!(!shown.contains(&secret), "{}", shown);
+        let plain = format!("{before} {secret} {after}");
+        prop_assert!(!excerpt(plain.as_bytes()).contains(&secret));
+    }
+
+    #[test]
     fn email_shaped_input_is_checked_without_panicking(
         email in prop_oneof![
             "[a-z0-9]{1,8}@[a-z0-9]{1,8}\\.\\PC{1,8}",
