@@ -10,9 +10,10 @@ mod walk;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use medusa_auth_hyper::core::{Credentials, ExposeSecret};
+use http::Method;
+use medusa_auth_hyper::core::{Credentials, Error, ExposeSecret};
 use medusa_auth_hyper::{AdminAuthApi, CustomHeaders, MedusaClient, StoreAuthApi};
-use medusa_auth_mock::{FakeMedusa, Seed};
+use medusa_auth_mock::{FakeMedusa, Fault, Seed};
 use walk::{Users, walk_to};
 
 #[derive(Clone, Default)]
@@ -64,6 +65,8 @@ fn the_walk_leaks_no_secret_in_logs_output_or_errors() {
             .expose_secret()
             .to_owned(),
     ];
+    // The walk's own mistake: a wrong password must not show either.
+    secrets.push("wrong-password".to_owned());
     runtime.block_on(async {
         let fake = FakeMedusa::from_seed(&seed);
         let server = fake.start_server().await.unwrap();
@@ -117,12 +120,45 @@ fn the_walk_leaks_no_secret_in_logs_output_or_errors() {
             )
             .await
             .unwrap_err();
+        // A token answer served as text (a proxy in the way): its body, JWT and all,
+        // is what an excerpt would show.
+        fake.fail_next(
+            Method::POST,
+            "/admin/auth/token",
+            1,
+            Fault::status(200).body(
+                Some("text/plain"),
+                format!(r#"{{"access_token":"{}"}}"#, token.expose_secret()),
+            ),
+        );
+        let token_as_text = session
+            .admin()
+            .get_token(&users.admin_email, &users.admin_password, &none)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(token_as_text, Error::UnexpectedResponse { .. }),
+            "{token_as_text:?}"
+        );
+        // A logout whose answer is lost: the handle forgets, the error says so.
+        fake.fail_next(Method::DELETE, "/admin/auth", 1, Fault::drop_connection());
+        let lost_logout = session.admin().delete_session(&none).await.unwrap_err();
+        assert!(
+            matches!(lost_logout, Error::LogoutUnconfirmed { .. }),
+            "{lost_logout:?}"
+        );
         let bad_cookie = client
             .session_with(Credentials::SessionCookie(
                 format!("{}\r\n", secrets[0]).into(),
             ))
             .unwrap_err();
-        for error in [&wrong, &invalid, &api_on_store] {
+        for error in [
+            &wrong,
+            &invalid,
+            &api_on_store,
+            &token_as_text,
+            &lost_logout,
+        ] {
             shown.push_str(&format!(" {error} {error:?}"));
         }
         shown.push_str(&format!(" {bad_cookie} {bad_cookie:?}"));
