@@ -124,7 +124,7 @@ pub async fn walk_to(client: &Client, users: &Users, out: &mut dyn Write) -> Res
     )?;
     let lifetime = token
         .claims()
-        .and_then(|claims| Some(claims.exp? - claims.iat?))
+        .and_then(|claims| claims.exp?.checked_sub(claims.iat?))
         .map_or("unknown lifetime".to_owned(), |seconds| {
             format!("valid {} h", seconds / 3600)
         });

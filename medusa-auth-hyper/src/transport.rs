@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use http::{Request, Response};
+use http::{Request, Response, header};
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::{Body as _, Incoming};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
@@ -295,7 +295,14 @@ async fn read_body(
     response: Response<Incoming>,
     limit: usize,
 ) -> Result<Response<Bytes>, TransportError> {
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    // A session cookie arrives here: marked sensitive like the ones the SDK sends, so
+    // an HTTP/2 encoder or a header dump downstream treats it as a secret.
+    if let header::Entry::Occupied(mut cookies) = parts.headers.entry(header::SET_COOKIE) {
+        for value in cookies.iter_mut() {
+            value.set_sensitive(true);
+        }
+    }
     if body.size_hint().lower() > u64::try_from(limit).unwrap_or(u64::MAX) {
         return Err(TransportError::body_too_large(limit));
     }

@@ -56,6 +56,28 @@ async fn a_response_is_read_whole_with_its_head() {
 }
 
 #[tokio::test]
+async fn set_cookie_values_arrive_marked_sensitive() {
+    let server = Server::scripted(vec![respond(
+        200,
+        &[
+            ("content-type", "application/json"),
+            ("set-cookie", "connect.sid=s%3Aa.b; Path=/; HttpOnly"),
+            ("set-cookie", "other=1"),
+            ("x-extra", "1"),
+        ],
+        "{}",
+    )])
+    .await;
+    let response = send(&transport(Duration::from_secs(2)), &server.url())
+        .await
+        .expect("a response");
+    let cookies: Vec<_> = response.headers().get_all("set-cookie").iter().collect();
+    assert_eq!(cookies.len(), 2);
+    assert!(cookies.iter().all(|value| value.is_sensitive()));
+    assert!(!response.headers()["x-extra"].is_sensitive());
+}
+
+#[tokio::test]
 async fn a_refused_connection_never_reached_the_server() {
     let addr = closed_port().await;
     let error = send(
