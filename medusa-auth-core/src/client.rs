@@ -436,10 +436,11 @@ impl Session {
             attempts = Empty,
             elapsed_ms = Empty,
         );
+        let recorded = span.clone();
         async move {
             let started = self.shared.clock.now();
             let result = self.attempts(request, custom, started).await;
-            let span = tracing::Span::current();
+            let span = recorded;
             // Reading the clock again is only worth it for a span someone records.
             if !span.is_disabled() {
                 let elapsed = self
@@ -533,9 +534,15 @@ impl Session {
                         now,
                     );
                     drop(state);
+                    // A success is never retried: its Retry-After is not looked up.
+                    let status = response.status();
                     let outcome = AttemptOutcome::Response {
-                        status: response.status(),
-                        retry_after: response.headers().get(RETRY_AFTER),
+                        status,
+                        retry_after: if status.is_success() {
+                            None
+                        } else {
+                            response.headers().get(RETRY_AFTER)
+                        },
                     };
                     (
                         shared

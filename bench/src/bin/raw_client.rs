@@ -3,6 +3,8 @@
 //! hand, the body collected and decoded into the same `User` struct the SDK returns;
 //! no cookies, retries, validation or typed errors.
 
+use std::rc::Rc;
+
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Empty};
 use hyper_util::client::legacy::Client;
@@ -26,7 +28,7 @@ fn main() {
         .build()
         .expect("a runtime");
     runtime.block_on(async {
-        let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
+        let client = Rc::new(Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>());
         let uri: http::Uri = format!("{}/admin/auth", args.url.trim_end_matches('/'))
             .parse()
             .expect("a URL");
