@@ -184,10 +184,7 @@ impl ClientBuilder {
             factory = factory.with_publishable_api_key(key)?;
         }
         if http::HeaderName::from_bytes(self.session_cookie_name.as_bytes()).is_err() {
-            return Err(InvalidInput::InvalidHeaderName {
-                name: self.session_cookie_name.escape_debug().take(64).collect(),
-            }
-            .into());
+            return Err(InvalidInput::invalid_header_name(&self.session_cookie_name).into());
         }
         let transport = self.transport.ok_or(ConfigError::MissingTransport)?;
         let shared = Arc::new(Shared {

@@ -332,7 +332,7 @@ pub enum InvalidInput {
     /// A header name is not a valid HTTP header name.
     #[error("invalid header name {name:?}")]
     InvalidHeaderName {
-        /// The refused name (escaped, at most 64 characters).
+        /// The refused name (escaped, at most 64 characters, credentials masked).
         name: String,
     },
     /// A header value holds CR, LF, another control character or non-ASCII bytes.
@@ -360,6 +360,18 @@ pub enum InvalidInput {
         /// The side of the call.
         call_side: Side,
     },
+}
+
+impl InvalidInput {
+    /// A refused header name, shown escaped, at most 64 characters, and with what
+    /// looks like a credential masked: a name and a value passed the wrong way round
+    /// (`with("Bearer eyJ…", "authorization")`) would otherwise show the token.
+    pub(crate) fn invalid_header_name(name: &str) -> Self {
+        let shown: String = name.escape_debug().take(64).collect();
+        InvalidInput::InvalidHeaderName {
+            name: crate::redact::redact_credentials(&shown).into_owned(),
+        }
+    }
 }
 
 /// A success response whose body did not decode into the expected model.

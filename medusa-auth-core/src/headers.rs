@@ -78,11 +78,8 @@ impl CustomHeaders {
 
     /// Adds a header, replacing any of the same name.
     pub fn insert(&mut self, name: &str, value: &str) -> Result<(), InvalidInput> {
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            InvalidInput::InvalidHeaderName {
-                name: name.escape_debug().take(64).collect(),
-            }
-        })?;
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| InvalidInput::invalid_header_name(name))?;
         let value = checked_value(name.as_str(), value)?;
         self.insert_typed(name, value)
     }
@@ -179,6 +176,20 @@ mod tests {
                 Err(InvalidInput::InvalidHeaderName { .. })
             ));
         }
+    }
+
+    #[test]
+    fn a_token_passed_as_a_header_name_is_not_shown() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoidXNyXzEifQ.c2lnbmF0dXJl";
+        for name in [format!("Bearer {jwt}"), format!("{jwt}\r\n")] {
+            let err = CustomHeaders::new()
+                .with(&name, "authorization")
+                .unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("eyJ"), "{shown}");
+        }
+        let err = CustomHeaders::new().with("bad name", "v").unwrap_err();
+        assert!(err.to_string().contains("bad name"), "{err}");
     }
 
     #[test]
