@@ -19,6 +19,11 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// The request URI is absolute (`http://host:port/prefix/admin/auth`). An
 /// implementation must not follow redirects, must not retry (the client does),
 /// and should bound the response size and time it waits.
+///
+/// The request carries secrets: the login body holds the password, and the
+/// `Authorization`, `Cookie` and `x-medusa-access-token` headers credentials (marked
+/// sensitive, in buffers wiped when dropped). Never log the request whole:
+/// `http::Request`'s `Debug` prints its body and header values.
 #[async_trait]
 pub trait HttpTransport: Send + Sync + 'static {
     /// Sends `request` and reads the whole response body.
