@@ -43,6 +43,8 @@ for target in "${targets[@]}"; do
   coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   corpus=$(find "fuzz/corpus/$target" -type f | wc -l)
   summary+=("$target: $runs executions in ${seconds} s, coverage $coverage edges, corpus $corpus files, no crash")
+  echo "${summary[-1]}"
   rm -f "$log"
 done
+echo "--- all targets"
 printf '%s\n' "${summary[@]}"
