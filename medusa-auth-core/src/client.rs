@@ -402,14 +402,11 @@ impl Session {
     /// give back later with [`Credentials::SessionCookie`].
     pub fn session_cookie(&self) -> Option<SecretString> {
         let now = self.shared.clock.now();
-        self.lock()
-            .jar
-            .get(
-                self.shared.factory.base_url().origin(),
-                &self.shared.session_cookie_name,
-                now,
-            )
-            .cloned()
+        self.lock().jar.get(
+            self.shared.factory.base_url().origin(),
+            &self.shared.session_cookie_name,
+            now,
+        )
     }
 
     /// The JWT held for `side`, if any.

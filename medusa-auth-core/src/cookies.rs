@@ -7,10 +7,10 @@
 //! expires (`Max-Age` wins over `Expires`), and a `Secure` cookie is sent only over
 //! HTTPS or to a loopback host.
 
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use http::header::{self, HeaderMap, HeaderValue};
-use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::base_url::Origin;
@@ -39,15 +39,56 @@ pub enum SessionCookieChange {
 
 #[derive(Clone)]
 struct StoredCookie {
-    name: String,
-    value: SecretString,
+    /// `name=value`, as a `Cookie` header sends it: checked once, marked sensitive,
+    /// in bytes wiped when the last copy is dropped (a request in flight may hold
+    /// one). A handle with one cookie sends this very value, a reference count.
+    pair: HeaderValue,
+    /// Where the name ends in `pair` (at the `=`).
+    name_len: usize,
     origin: Origin,
-    path: String,
+    path: Cow<'static, str>,
     expires: Option<SystemTime>,
     secure: bool,
 }
 
 impl StoredCookie {
+    /// `None` when `name=value` is not something a `Cookie` header can carry.
+    fn new(
+        name: &str,
+        value: &str,
+        origin: &Origin,
+        path: Cow<'static, str>,
+        expires: Option<SystemTime>,
+        secure: bool,
+    ) -> Option<Self> {
+        let mut pair = Vec::with_capacity(name.len() + 1 + value.len());
+        pair.extend_from_slice(name.as_bytes());
+        pair.push(b'=');
+        pair.extend_from_slice(value.as_bytes());
+        Some(StoredCookie {
+            pair: wiped_header_value(pair)?,
+            name_len: name.len(),
+            origin: origin.clone(),
+            path,
+            expires,
+            secure,
+        })
+    }
+
+    fn name(&self) -> &str {
+        // The pair was checked to be ASCII.
+        let bytes = self.pair.as_bytes();
+        std::str::from_utf8(&bytes[..self.name_len.min(bytes.len())]).unwrap_or_default()
+    }
+
+    fn value(&self) -> &str {
+        let bytes = self.pair.as_bytes();
+        bytes
+            .get(self.name_len + 1..)
+            .and_then(|value| std::str::from_utf8(value).ok())
+            .unwrap_or_default()
+    }
+
     fn is_expired(&self, now: SystemTime) -> bool {
         self.expires.is_some_and(|at| at <= now)
     }
@@ -71,7 +112,7 @@ pub struct CookieJar {
 impl std::fmt::Debug for CookieJar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_set()
-            .entries(self.cookies.iter().map(|c| c.name.as_str()))
+            .entries(self.cookies.iter().map(StoredCookie::name))
             .finish()
     }
 }
@@ -127,7 +168,8 @@ impl CookieJar {
             return SessionCookieChange::RefusedSecure;
         }
         let path = match parsed.path() {
-            Some(path) if path.starts_with('/') => path.to_owned(),
+            Some("/") => Cow::Borrowed("/"),
+            Some(path) if path.starts_with('/') => Cow::Owned(path.to_owned()),
             _ => default_path(request_path),
         };
         let expires = match parsed.max_age() {
@@ -139,7 +181,7 @@ impl CookieJar {
             None => parsed.expires_datetime().map(SystemTime::from),
         };
         self.cookies
-            .retain(|c| !(c.name == name && c.path == path && &c.origin == origin));
+            .retain(|c| !(c.name() == name && c.path == path && &c.origin == origin));
         if expires.is_some_and(|at| at <= now) {
             return SessionCookieChange::Removed;
         }
@@ -147,17 +189,14 @@ impl CookieJar {
         if self.cookies.len() >= MAX_COOKIES {
             return SessionCookieChange::Untouched;
         }
+        // The header it came in was visible ASCII, so this holds.
+        let Some(cookie) = StoredCookie::new(name, value, origin, path, expires, secure) else {
+            return SessionCookieChange::Untouched;
+        };
         // A handle holds one cookie or two: grow by one, not by Vec's four-slot
         // minimum (10,000 handles would carry 4 MB of empty slots).
         self.cookies.reserve_exact(1);
-        self.cookies.push(StoredCookie {
-            name: name.to_owned(),
-            value: SecretString::from(value),
-            origin: origin.clone(),
-            path,
-            expires,
-            secure,
-        });
+        self.cookies.push(cookie);
         SessionCookieChange::Stored
     }
 
@@ -169,34 +208,25 @@ impl CookieJar {
         name: &str,
         value: SecretString,
     ) -> Result<(), InvalidInput> {
-        // Written once into a buffer of its size, and wiped when dropped.
-        let mut candidate = Zeroizing::new(String::with_capacity(
-            name.len() + 1 + value.expose_secret().len(),
-        ));
-        candidate.push_str(name);
-        candidate.push('=');
-        candidate.push_str(value.expose_secret());
-        if cookie::Cookie::parse(candidate.as_str())
-            .map(|c| c.name() != name || c.value() != value.expose_secret())
-            .unwrap_or(true)
-            || HeaderValue::from_str(&candidate).is_err()
-            || candidate.len() > MAX_COOKIE_LEN
-        {
-            return Err(InvalidInput::InvalidHeaderValue {
-                name: "cookie".into(),
-            });
+        let refused = || InvalidInput::InvalidHeaderValue {
+            name: "cookie".into(),
+        };
+        let value = value.expose_secret();
+        if name.len() + 1 + value.len() > MAX_COOKIE_LEN {
+            return Err(refused());
+        }
+        let cookie = StoredCookie::new(name, value, origin, Cow::Borrowed("/"), None, false)
+            .ok_or_else(refused)?;
+        // Sent back as it is, it must read back as this name and this value.
+        let faithful = cookie::Cookie::parse(cookie.pair.to_str().map_err(|_| refused())?)
+            .is_ok_and(|parsed| parsed.name() == name && parsed.value() == value);
+        if !faithful {
+            return Err(refused());
         }
         self.cookies
-            .retain(|c| !(c.name == name && &c.origin == origin));
+            .retain(|c| !(c.name() == name && &c.origin == origin));
         self.cookies.reserve_exact(1);
-        self.cookies.push(StoredCookie {
-            name: name.to_owned(),
-            value,
-            origin: origin.clone(),
-            path: "/".to_owned(),
-            expires: None,
-            secure: false,
-        });
+        self.cookies.push(cookie);
         Ok(())
     }
 
@@ -213,38 +243,38 @@ impl CookieJar {
                 .iter()
                 .filter(|c| c.matches(origin, request_path, now))
         };
+        let mut matching = sent();
+        let first = matching.next()?;
+        if matching.next().is_none() {
+            // One cookie, the usual case: its stored pair is the header.
+            return Some(first.pair.clone());
+        }
         // Measured first, so the line is written once into a buffer of its size (the
         // wiped header takes it as it is).
-        let len: usize = sent()
-            .map(|c| c.name.len() + 1 + c.value.expose_secret().len() + 2)
-            .sum();
-        if len == 0 {
-            return None;
-        }
+        let len: usize = sent().map(|c| c.pair.len() + 2).sum();
         let mut line = Vec::with_capacity(len - 2);
         for cookie in sent() {
             if !line.is_empty() {
                 line.extend_from_slice(b"; ");
             }
-            line.extend_from_slice(cookie.name.as_bytes());
-            line.push(b'=');
-            line.extend_from_slice(cookie.value.expose_secret().as_bytes());
+            line.extend_from_slice(cookie.pair.as_bytes());
         }
-        // Every stored value came from a valid header or passed `insert`'s check.
+        // Every stored pair is a valid header value.
         wiped_header_value(line)
     }
 
-    /// The value of the cookie `name` that would be sent to `origin`, if any.
-    pub fn get(&self, origin: &Origin, name: &str, now: SystemTime) -> Option<&SecretString> {
+    /// A copy of the value of the cookie `name` that would be sent to `origin`, if
+    /// any (zeroized when dropped).
+    pub fn get(&self, origin: &Origin, name: &str, now: SystemTime) -> Option<SecretString> {
         self.cookies
             .iter()
-            .find(|c| c.name == name && c.matches(origin, "/", now))
-            .map(|c| &c.value)
+            .find(|c| c.name() == name && c.matches(origin, "/", now))
+            .map(|c| SecretString::from(c.value()))
     }
 
     /// Forgets every cookie named `name`.
     pub fn remove(&mut self, name: &str) {
-        self.cookies.retain(|c| c.name != name);
+        self.cookies.retain(|c| c.name() != name);
     }
 
     /// Forgets every cookie.
@@ -272,10 +302,10 @@ fn path_matches(cookie_path: &str, request_path: &str) -> bool {
 }
 
 /// RFC 6265 §5.1.4 default-path.
-fn default_path(request_path: &str) -> String {
+fn default_path(request_path: &str) -> Cow<'static, str> {
     match request_path.rfind('/') {
-        Some(0) | None => "/".to_owned(),
-        Some(index) => request_path[..index].to_owned(),
+        Some(0) | None => Cow::Borrowed("/"),
+        Some(index) => Cow::Owned(request_path[..index].to_owned()),
     }
 }
 

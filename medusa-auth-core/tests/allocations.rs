@@ -15,9 +15,15 @@ static ALLOCATOR: dhat::Alloc = dhat::Alloc;
 /// email, role, api_token; dates are inline).
 const MAX_ALLOCATIONS: u64 = 6;
 
+// One test: dhat counts with one profiler at a time.
 #[test]
-fn get_session_build_and_read_allocate_only_what_the_work_needs() {
+fn the_hot_path_allocates_only_what_the_work_needs() {
     let _profiler = dhat::Profiler::builder().testing().build();
+    get_session_build_and_read();
+    the_cookie_header_of_one_cookie_allocates_nothing();
+}
+
+fn get_session_build_and_read() {
     let factory = RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000").unwrap());
     let none = CustomHeaders::new();
     let cookie = http::HeaderValue::from_static(
@@ -48,4 +54,29 @@ fn get_session_build_and_read_allocate_only_what_the_work_needs() {
         allocations <= MAX_ALLOCATIONS,
         "{allocations} allocations (at most {MAX_ALLOCATIONS})"
     );
+}
+
+/// A handle with one cookie sends the pair it stored: a reference count, no copy.
+fn the_cookie_header_of_one_cookie_allocates_nothing() {
+    use medusa_auth_core::cookies::{CookieJar, SESSION_COOKIE_NAME};
+    let base = BaseUrl::parse("http://127.0.0.1:9000").unwrap();
+    let login = exchange(11).response();
+    let now = medusa_auth_testdata::exchange(11)
+        .response_header("date")
+        .and_then(|date| httpdate::parse_http_date(&date).ok())
+        .unwrap();
+    let mut jar = CookieJar::new();
+    jar.store_from_response(
+        base.origin(),
+        "/admin/auth",
+        login.headers(),
+        SESSION_COOKIE_NAME,
+        now,
+    );
+    let before = dhat::HeapStats::get();
+    let header = jar.header_for(base.origin(), "/admin/auth", now).unwrap();
+    let after = dhat::HeapStats::get();
+    assert!(header.as_bytes().starts_with(b"connect.sid=s%3A"));
+    assert!(header.is_sensitive());
+    assert_eq!(after.total_blocks - before.total_blocks, 0);
 }
