@@ -23,7 +23,7 @@ use crate::headers::{ACCESS_TOKEN, CustomHeaders};
 use crate::models::{Customer, User};
 use crate::request::{OutgoingCredentials, RequestFactory, bearer_value, sensitive_value};
 use crate::response;
-use crate::retry::{AttemptOutcome, RetryDecision, RetryPolicy};
+use crate::retry::{AttemptOutcome, RetryDecision, RetryPolicy, StopReason};
 use crate::transport::{Clock, HttpTransport, Sleep, SystemClock};
 
 /// Configures a [`Client`]; reads like the JS client's config.
@@ -512,7 +512,7 @@ impl Session {
             // too, and its impl would box a second future around this one.
             let result = shared.transport.as_ref().send(http_request).await;
             let now = shared.clock.now();
-            let elapsed = now.duration_since(started).unwrap_or_default();
+            let elapsed = || now.duration_since(started).unwrap_or_default();
             let decision = match &result {
                 Ok(response) => {
                     let mut state = self.lock();
@@ -528,22 +528,21 @@ impl Session {
                         now,
                     );
                     drop(state);
-                    // A success is never retried: its Retry-After is not looked up.
                     let status = response.status();
-                    let outcome = AttemptOutcome::Response {
-                        status,
-                        retry_after: if status.is_success() {
-                            None
-                        } else {
-                            response.headers().get(RETRY_AFTER)
-                        },
-                    };
-                    (
+                    // A success is final: no policy, Retry-After or elapsed time to
+                    // look at (the common case, kept cheap).
+                    let decision = if status.is_success() {
+                        RetryDecision::Stop(StopReason::NotRetryable)
+                    } else {
+                        let outcome = AttemptOutcome::Response {
+                            status,
+                            retry_after: response.headers().get(RETRY_AFTER),
+                        };
                         shared
                             .retry
-                            .decide(outcome, retries, elapsed, now, fastrand::f64()),
-                        Some(change),
-                    )
+                            .decide(outcome, retries, elapsed(), now, fastrand::f64())
+                    };
+                    (decision, Some(change))
                 }
                 Err(error) => {
                     tracing::debug!(attempt, error = %error, "no response");
@@ -551,7 +550,7 @@ impl Session {
                     (
                         shared
                             .retry
-                            .decide(outcome, retries, elapsed, now, fastrand::f64()),
+                            .decide(outcome, retries, elapsed(), now, fastrand::f64()),
                         None,
                     )
                 }

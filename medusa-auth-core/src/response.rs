@@ -77,12 +77,7 @@ pub fn read_json<T: DeserializeOwned>(
     }
     // Checked on the header's bytes: the type is copied out only for an error.
     if let Some(value) = response.headers().get(header::CONTENT_TYPE) {
-        let json = match value.to_str() {
-            Ok(text) => is_json(text),
-            // Bytes beyond ASCII (a Latin-1 parameter): read as the type is shown.
-            Err(_) => is_json(&String::from_utf8_lossy(value.as_bytes())),
-        };
-        if !json {
+        if !is_json(value.as_bytes()) {
             return Err(unexpected(response, content_type(response)));
         }
     }
@@ -176,14 +171,20 @@ fn content_type(response: &Response<Bytes>) -> Option<String> {
     })
 }
 
-fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    essence.eq_ignore_ascii_case("application/json")
+/// Whether a `Content-Type` (its bytes: a parameter may be Latin-1) names JSON:
+/// `application/json` or a `+json` type, whatever the parameters and case.
+fn is_json(content_type: &[u8]) -> bool {
+    let essence = content_type
+        .split(|byte| *byte == b';')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii();
+    essence.eq_ignore_ascii_case(b"application/json")
         || essence
             .len()
-            .checked_sub("+json".len())
+            .checked_sub(b"+json".len())
             .and_then(|start| essence.get(start..))
-            .is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
+            .is_some_and(|suffix| suffix.eq_ignore_ascii_case(b"+json"))
 }
 
 /// A short, single-line excerpt of a body: the `<pre>` text of an Express error page
@@ -237,4 +238,35 @@ pub fn excerpt(body: &[u8]) -> String {
         out.push_str("(empty body)");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json;
+
+    #[test]
+    fn json_content_types_by_their_bytes() {
+        for json in [
+            &b"application/json"[..],
+            b"application/json; charset=utf-8",
+            b"APPLICATION/JSON;charset=UTF-8",
+            b" application/json ",
+            b"application/vnd.medusa+json",
+            b"application/problem+JSON; q=1",
+            b"application/json; title=caf\xe9",
+        ] {
+            assert!(is_json(json), "{}", String::from_utf8_lossy(json));
+        }
+        for other in [
+            &b""[..],
+            b"text/html; charset=utf-8",
+            b"text/plain",
+            b"application/jsonp",
+            b"json",
+            b"application/x-json-seq",
+            b"\xe9+json\xe9",
+        ] {
+            assert!(!is_json(other), "{}", String::from_utf8_lossy(other));
+        }
+    }
 }
