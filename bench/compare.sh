@@ -15,27 +15,14 @@ cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-5}
 calls=${CALLS:-20000}
 warmup=${WARMUP:-2000}
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 1; }
-if [ "$(nproc)" -lt 2 ]; then echo "needs 2 CPUs (server on one, client on the other)" >&2; exit 1; fi
+source bench/pinned_server.sh
 
 cargo build --quiet --release -p medusa-auth-bench --bins
 if [ ! -f bench/js/node_modules/.installed ] || [ bench/js/package-lock.json -nt bench/js/node_modules/.installed ]; then
   (cd bench/js && npm install --no-audit --no-fund --loglevel=error --omit=peer && touch node_modules/.installed)
 fi
 
-taskset -c 0 target/release/fake_server >"$work/server.out" &
-server_pid=$!
-for _ in $(seq 1 100); do grep -q '^url=' "$work/server.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^url=//p' "$work/server.out")
-[ -n "$url" ] || { echo "the fake server did not start" >&2; exit 1; }
+start_pinned_server fake_server
 
 MEDUSA_BENCH_TOKEN=$(curl -fsS -X POST "$url/admin/auth/token" -H 'content-type: application/json' \
   -d '{"email":"admin@example.com","password":"supersecret"}' \

@@ -11,23 +11,12 @@ cd "$(dirname "$0")/.."
 
 rounds=${ROUNDS:-3}
 calls=${CALLS:-100000}
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/pinned_server.sh
 
-command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 1; }
 cargo build --quiet --release -p medusa-auth-bench --bin fake_server
 cargo build --quiet --release --example load
 
-taskset -c 0 target/release/fake_server >"$work/server.out" &
-server_pid=$!
-for _ in $(seq 1 100); do grep -q '^url=' "$work/server.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/^url=//p' "$work/server.out")
-[ -n "$url" ] || { echo "the fake server did not start" >&2; exit 1; }
+start_pinned_server fake_server
 
 echo "server: $url (CPU 0); load tool on CPU 1; $rounds rounds x $calls calls, 32 in flight"
 for round in $(seq 1 "$rounds"); do
