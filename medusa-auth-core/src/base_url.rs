@@ -55,7 +55,11 @@ impl BaseUrl {
     /// Parses and validates a base URL.
     pub fn parse(input: &str) -> Result<Self, ConfigError> {
         let invalid = |reason| ConfigError::InvalidBaseUrl { reason };
-        let url = Url::parse(input.trim()).map_err(|_| invalid("not an absolute URL"))?;
+        let url = Url::parse(input.trim()).map_err(|error| match error {
+            url::ParseError::EmptyHost => invalid("the host is missing"),
+            url::ParseError::InvalidPort => invalid("the port is not a number from 0 to 65535"),
+            _ => invalid("not an absolute URL"),
+        })?;
         let secure = match url.scheme() {
             "http" => false,
             "https" => true,
@@ -241,7 +245,9 @@ mod tests {
             ("https://admin:hunter2@shop.example.com", "user-info"),
             ("file:///etc/passwd", "scheme"),
             ("ftp://example.com", "scheme"),
-            ("http://", "absolute URL"),
+            ("http://", "host is missing"),
+            ("https://:9000/", "host is missing"),
+            ("http://shop.example.com:99999", "port"),
             ("not a url", "absolute URL"),
             ("", "absolute URL"),
             ("http://example.com/?x=1", "query"),
