@@ -434,23 +434,22 @@ impl Session {
         async move {
             let started = self.shared.clock.now();
             let result = self.attempts(request, custom, started).await;
-            let span = recorded;
             // Reading the clock again is only worth it for a span someone records.
-            if !span.is_disabled() {
+            if !recorded.is_disabled() {
                 let elapsed = self
                     .shared
                     .clock
                     .now()
                     .duration_since(started)
                     .unwrap_or_default();
-                span.record("elapsed_ms", elapsed.as_millis() as u64);
+                recorded.record("elapsed_ms", elapsed.as_millis() as u64);
                 match &result {
                     Ok((exchange, attempts)) => {
-                        span.record("status", exchange.response.status().as_u16());
-                        span.record("attempts", attempts);
+                        recorded.record("status", exchange.response.status().as_u16());
+                        recorded.record("attempts", attempts);
                     }
                     Err((_, attempts)) => {
-                        span.record("attempts", attempts);
+                        recorded.record("attempts", attempts);
                     }
                 }
             }

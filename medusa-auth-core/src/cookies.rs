@@ -15,7 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::base_url::Origin;
 use crate::error::InvalidInput;
-use crate::secret::wiped_header_value;
+use crate::secret::{header_text, wiped_header_value};
 
 /// The name of Medusa's session cookie (express-session's default).
 pub const SESSION_COOKIE_NAME: &str = "connect.sid";
@@ -76,17 +76,11 @@ impl StoredCookie {
     }
 
     fn name(&self) -> &str {
-        // The pair was checked to be ASCII.
-        let bytes = self.pair.as_bytes();
-        std::str::from_utf8(&bytes[..self.name_len.min(bytes.len())]).unwrap_or_default()
+        header_text(&self.pair, ..self.name_len)
     }
 
     fn value(&self) -> &str {
-        let bytes = self.pair.as_bytes();
-        bytes
-            .get(self.name_len + 1..)
-            .and_then(|value| std::str::from_utf8(value).ok())
-            .unwrap_or_default()
+        header_text(&self.pair, self.name_len + 1..)
     }
 
     fn is_expired(&self, now: SystemTime) -> bool {

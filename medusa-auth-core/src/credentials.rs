@@ -8,7 +8,7 @@ use http::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use crate::secret::wiped_header_value;
+use crate::secret::{header_text, wiped_header_value};
 
 /// Which half of the API a call, a token or a credential belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -163,12 +163,7 @@ impl ExposeSecret<str> for AccessToken {
     /// The JWT itself.
     fn expose_secret(&self) -> &str {
         match &self.form {
-            // The header was checked to be ASCII, so the JWT after the prefix is UTF-8.
-            TokenForm::Header(value) => value
-                .as_bytes()
-                .get(BEARER_PREFIX.len()..)
-                .and_then(|jwt| std::str::from_utf8(jwt).ok())
-                .unwrap_or_default(),
+            TokenForm::Header(value) => header_text(value, BEARER_PREFIX.len()..),
             TokenForm::Unsendable(token) => token.expose_secret(),
         }
     }

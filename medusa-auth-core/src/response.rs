@@ -13,7 +13,6 @@ use crate::error::{ApiError, ApiErrorKind, DecodeError, Error};
 use crate::models::envelopes::{CustomerEnvelope, ExistsEnvelope, TokenEnvelope, UserEnvelope};
 use crate::models::{Customer, User};
 use crate::redact::redact_credentials;
-use crate::request::bearer_value;
 
 /// The longest excerpt of an unexpected body kept in an error, in characters.
 pub const EXCERPT_LEN: usize = 200;
@@ -41,7 +40,7 @@ pub fn read_access_token(response: &Response<Bytes>, side: Side) -> Result<Acces
         side,
         read_json::<TokenEnvelope>(response, WHAT)?.access_token,
     );
-    if token.expose_secret().is_empty() || bearer_value(&token).is_err() {
+    if token.expose_secret().is_empty() || token.authorization().is_none() {
         return Err(Error::Decode(DecodeError::unusable(
             response.status(),
             WHAT,

@@ -40,6 +40,19 @@ pub(crate) fn wiped_header_value(mut secret: Vec<u8>) -> Option<HeaderValue> {
     Some(value)
 }
 
+/// The text of `value`'s bytes in `range`, for a value [`wiped_header_value`] made
+/// (ASCII, so any range of it is UTF-8); empty for a range outside it.
+pub(crate) fn header_text(
+    value: &HeaderValue,
+    range: impl std::slice::SliceIndex<[u8], Output = [u8]>,
+) -> &str {
+    value
+        .as_bytes()
+        .get(range)
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
