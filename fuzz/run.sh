@@ -5,11 +5,13 @@
 #
 #   fuzz/run.sh SECONDS [TARGET…]     # each target for SECONDS (default: all four)
 #
-# Starts from the seeds made from transcripts.md plus the kept corpus
-# (fuzz/corpus/TARGET, where new coverage is written). On a crash the input is in
-# fuzz/libfuzzer/artifacts/TARGET/: copy it to fuzz/regressions/TARGET/ (the replay
-# test runs it from then on) and fix the cause. Prints, per target, libFuzzer's
-# executions and coverage at the end.
+# Starts from the seeds made from transcripts.md (written to fuzz/libfuzzer/seeds/)
+# plus the corpus grown by earlier runs on this machine (fuzz/corpus/TARGET, where new
+# coverage is written). Both folders are ignored by git: fuzzing never changes a
+# tracked file. On a crash the input is in fuzz/libfuzzer/artifacts/TARGET/ (ignored
+# too): copy it to fuzz/regressions/TARGET/ (the replay test runs it from then on)
+# and fix the cause. Prints, per target, libFuzzer's executions and coverage at the
+# end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
