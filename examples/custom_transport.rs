@@ -1,10 +1,11 @@
 //! Bring your own HTTP stack: the SDK's transport trait implemented on `reqwest`,
-//! and the same walk as the quickstart over it. Every SDK behaviour (cookies,
-//! credentials per side, retries, typed errors) comes with the core; the transport
-//! only sends.
+//! a core `Client::builder(transport)` over it, and the same walk as
+//! `cargo run --example walk`. Every SDK behaviour (cookies, credentials per route,
+//! retries, typed errors) comes with the core; the transport only sends.
 //!
-//! `cargo run --example custom_transport` (against the fake on loopback, or the
-//! server of `MEDUSA_BACKEND_URL` with the users of the quickstart's variables)
+//! `cargo run -p medusa-auth-e2e --example custom_transport` (against the fake on
+//! loopback, or the server of `MEDUSA_BACKEND_URL` with the users of the walk's
+//! variables)
 
 #[path = "common/walk.rs"]
 mod walk;

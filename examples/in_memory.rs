@@ -15,6 +15,7 @@ use walk::{Users, walk};
 fn main() -> ExitCode {
     let seed = Seed::interop();
     let fake = FakeMedusa::from_seed(&seed);
+    // A core client over the in-memory transport, on the fake's clock.
     let client = fake.client();
     match futures::executor::block_on(walk(&client, &Users::from_seed(&seed))) {
         Ok(()) => {

@@ -1,12 +1,14 @@
 //! A load tool: admin `get_session` (by bearer JWT or by session cookie) through
-//! the hyper client over one connection pool, from many session handles at once.
+//! the hyper client over one connection pool, from many sessions at once.
 //!
-//! `cargo run --release --example load -- --url URL --calls N --concurrency C --session-handles H [--auth bearer|cookie]`
+//! `cargo run -p medusa-auth-e2e --release --example load -- --url URL --calls N --concurrency C --session-handles H [--auth bearer|cookie]`
+//!
+//! (`--sessions H` is the same as `--session-handles H`.)
 //!
 //! Without `--url` it starts the fake Medusa on loopback first (and makes a short
 //! run, so CI can run it as it runs every example). With `--url` it logs in as
 //! `MEDUSA_ADMIN_EMAIL` / `MEDUSA_ADMIN_PASSWORD` (default the interop seed's
-//! admin). Every handle makes one call before the clock starts (its first answer
+//! admin). Every session makes one call before the clock starts (its first answer
 //! brings it a session cookie), so the figures are the steady state. It prints
 //! calls/s, p50/p99/max latency, errors, this process's CPU time per call (the
 //! fake's included when it runs in this process) and peak RSS, with a progress line
@@ -18,15 +20,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use medusa_auth_bench::process_cpu_time;
-use medusa_auth_hyper::core::{Credentials, Session};
-use medusa_auth_hyper::{AdminAuthApi, Client, CustomHeaders, MedusaClient, SecretString};
+use medusa_auth_hyper::{Client, Credentials, SecretString, Session};
 use medusa_auth_mock::{FakeMedusa, Seed};
 
 struct Options {
     url: Option<String>,
     calls: usize,
     concurrency: usize,
-    handles: usize,
+    sessions: usize,
     cookie: bool,
 }
 
@@ -35,7 +36,7 @@ fn options() -> Result<Options, String> {
         url: None,
         calls: 0,
         concurrency: 32,
-        handles: 100,
+        sessions: 100,
         cookie: false,
     };
     let mut calls = None;
@@ -47,7 +48,7 @@ fn options() -> Result<Options, String> {
             "--url" => options.url = Some(value()?),
             "--calls" => calls = Some(number(value()?)?),
             "--concurrency" => options.concurrency = number(value()?)?.max(1),
-            "--session-handles" => options.handles = number(value()?)?.max(1),
+            "--session-handles" | "--sessions" => options.sessions = number(value()?)?.max(1),
             "--auth" => {
                 options.cookie = match value()?.as_str() {
                     "cookie" => true,
@@ -80,36 +81,35 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
-async fn handles(
+async fn log_in_sessions(
     client: &Client,
     options: &Options,
     email: &str,
     password: &SecretString,
 ) -> Result<Vec<Session>, String> {
-    let none = CustomHeaders::new();
-    let mut handles = Vec::with_capacity(options.handles);
-    for _ in 0..options.handles {
-        let handle = client.session();
+    let mut sessions = Vec::with_capacity(options.sessions);
+    for _ in 0..options.sessions {
+        let session = client.session();
         if options.cookie {
-            handle
+            session
                 .admin()
-                .create_session(email, password, &none)
+                .create_session(email, password.clone())
                 .await
                 .map_err(|e| format!("login: {e}"))?;
         } else {
-            let token = handle
+            let token = session
                 .admin()
-                .get_token(email, password, &none)
+                .get_token(email, password.clone())
                 .await
                 .map_err(|e| format!("token: {e}"))?;
-            handle.clear();
-            handle
+            session.clear();
+            session
                 .set_credentials(Credentials::Bearer(token))
                 .map_err(|e| e.to_string())?;
         }
-        handles.push(handle);
+        sessions.push(session);
     }
-    Ok(handles)
+    Ok(sessions)
 }
 
 async fn run(options: Options) -> Result<(), String> {
@@ -125,13 +125,13 @@ async fn run(options: Options) -> Result<(), String> {
     let password = SecretString::from(
         std::env::var("MEDUSA_ADMIN_PASSWORD").unwrap_or_else(|_| "supersecret".into()),
     );
-    let client = MedusaClient::builder()
+    let client = Client::builder()
         .base_url(&url)
         .build()
         .map_err(|e| e.to_string())?;
-    let handles = Arc::new(handles(&client, &options, &email, &password).await?);
+    let sessions = Arc::new(log_in_sessions(&client, &options, &email, &password).await?);
     println!(
-        "{url}: {} calls of admin get_session by {}, {} in flight, over {} session handles",
+        "{url}: {} calls of admin get_session by {}, {} in flight, over {} sessions",
         options.calls,
         if options.cookie {
             "session cookie"
@@ -139,10 +139,10 @@ async fn run(options: Options) -> Result<(), String> {
             "bearer JWT"
         },
         options.concurrency,
-        handles.len()
+        sessions.len()
     );
 
-    let warm_up = calls_from_every_handle(&handles, options.concurrency, handles.len()).await?;
+    let warm_up = calls_from_every_session(&sessions, options.concurrency, sessions.len()).await?;
     if warm_up.1 > 0 {
         return Err(format!("{} warm-up calls failed", warm_up.1));
     }
@@ -166,7 +166,7 @@ async fn run(options: Options) -> Result<(), String> {
         })
     };
     let (mut latencies, errors) =
-        calls(&handles, options.concurrency, options.calls, next, done).await?;
+        calls(&sessions, options.concurrency, options.calls, next, done).await?;
     progress.abort();
     let elapsed = started.elapsed();
     let cpu = process_cpu_time().saturating_sub(cpu_before);
@@ -194,15 +194,15 @@ async fn run(options: Options) -> Result<(), String> {
     }
 }
 
-/// One call from each handle, `concurrency` at a time.
-async fn calls_from_every_handle(
-    handles: &Arc<Vec<Session>>,
+/// One call from each session, `concurrency` at a time.
+async fn calls_from_every_session(
+    sessions: &Arc<Vec<Session>>,
     concurrency: usize,
     total: usize,
 ) -> Result<(Vec<Duration>, usize), String> {
     let none = Arc::new(AtomicUsize::new(0));
     calls(
-        handles,
+        sessions,
         concurrency,
         total,
         Arc::new(AtomicUsize::new(0)),
@@ -211,10 +211,10 @@ async fn calls_from_every_handle(
     .await
 }
 
-/// `total` admin get_session calls, handle after handle, `concurrency` in flight:
+/// `total` admin get_session calls, session after session, `concurrency` in flight:
 /// the latency of each and the number that failed.
 async fn calls(
-    handles: &Arc<Vec<Session>>,
+    sessions: &Arc<Vec<Session>>,
     concurrency: usize,
     total: usize,
     next: Arc<AtomicUsize>,
@@ -222,18 +222,17 @@ async fn calls(
 ) -> Result<(Vec<Duration>, usize), String> {
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
-        let (handles, next, done) = (handles.clone(), next.clone(), done.clone());
+        let (sessions, next, done) = (sessions.clone(), next.clone(), done.clone());
         workers.spawn(async move {
-            let none = CustomHeaders::new();
             let (mut latencies, mut errors) = (Vec::new(), 0usize);
             loop {
                 let call = next.fetch_add(1, Ordering::Relaxed);
                 if call >= total {
                     break;
                 }
-                let handle = &handles[call % handles.len()];
+                let session = &sessions[call % sessions.len()];
                 let begun = Instant::now();
-                if handle.admin().get_session(&none).await.is_err() {
+                if session.admin().get_session().await.is_err() {
                     errors += 1;
                 }
                 latencies.push(begun.elapsed());

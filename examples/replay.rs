@@ -1,22 +1,21 @@
 //! Walks the admin and store auth calls over a transport of your own: here one that
 //! replays the answers a real Medusa 1.20.11 server gave (testdata/fixtures).
 //!
-//! `cargo run --example replay`
+//! `cargo run -p medusa-auth-e2e --example replay`
 //!
 //! It shows the SDK's own behaviour on real answers: the session cookie kept and
 //! sent back byte for byte, the JWT from `get_token` used as a bearer on the same
-//! side only, typed errors for 401s and invalid bodies, and the email of `exists`
-//! encoded as one path segment. No secret is printed.
+//! side only, the logout carrying the cookie and nothing else, typed errors for
+//! 401s and invalid bodies, and the email of `exists` encoded as one path segment.
+//! No secret is printed.
 
 use std::collections::VecDeque;
 use std::process::ExitCode;
 use std::sync::Mutex;
-use std::time::SystemTime;
 
 use bytes::Bytes;
 use medusa_auth_core::{
-    AdminAuthApi, Client, Clock, CustomHeaders, Error, HttpTransport, SecretString, StoreAuthApi,
-    TransportError,
+    Client, Clock, Error, HttpTransport, SecretString, Timestamp, TransportError,
 };
 use medusa_auth_testdata::exchange;
 use percent_encoding::percent_decode_str;
@@ -69,8 +68,8 @@ impl HttpTransport for Replay {
 struct RecordedAt;
 
 impl Clock for RecordedAt {
-    fn now(&self) -> SystemTime {
-        httpdate::parse_http_date("Sun, 22 Nov 2026 13:08:30 GMT").expect("a date")
+    fn now(&self) -> Timestamp {
+        "2026-11-22T13:08:30Z".parse().expect("a date")
     }
 }
 
@@ -87,86 +86,89 @@ async fn walk() -> Result<(), Error> {
     .clock(RecordedAt)
     .build()
     .expect("a valid configuration");
-    let none = CustomHeaders::new();
     let password = SecretString::from("supersecret");
 
-    println!("admin, on one session handle:");
+    println!("admin, on one session:");
     let admin = client.session();
     let user = admin
         .admin()
-        .create_session("admin@example.com", &password, &none)
+        .create_session("admin@example.com", password.clone())
         .await?;
     println!(
         "create_session: logged in as {} ({})",
         user.email, user.role
     );
-    let user = admin.admin().get_session(&none).await?;
+    let user = admin.admin().get_session().await?;
     println!("get_session with the cookie: {}", user.id);
     let token = admin
         .admin()
-        .get_token("admin@example.com", &password, &none)
+        .get_token("admin@example.com", password.clone())
         .await?;
     println!(
-        "get_token: a {} JWT, expires at {:?}",
+        "get_token: a JWT of the {} side, expires at {}",
         token.side(),
-        token.expires_at()
+        token
+            .expires_at()
+            .map_or("(no expiry)".to_owned(), |at| at.to_string())
     );
-    let user = admin.admin().get_session(&none).await?;
+    let user = admin.admin().get_session().await?;
     println!("get_session with cookie and bearer: {}", user.id);
-    admin.admin().delete_session(&none).await?;
-    println!("delete_session: the handle forgot its cookie and admin JWT");
-    match admin.admin().get_session(&none).await {
+    admin.admin().delete_session().await?;
+    println!("delete_session (the cookie only): the session forgot its cookie and admin JWT");
+    match admin.admin().get_session().await {
         Err(error) if error.is_unauthorized() => println!("get_session now: {error}"),
         other => panic!("expected unauthorized, got {other:?}"),
     }
 
-    println!("store, on another session handle:");
+    println!("store, on another session:");
     let shopper = client.session();
     let customer = shopper
         .store()
-        .authenticate("customer@example.com", &password, &none)
+        .authenticate("customer@example.com", password.clone())
         .await?;
     println!("authenticate: {} {}", customer.id, customer.email);
-    let customer = shopper.store().get_session(&none).await?;
+    let customer = shopper.store().get_session().await?;
     println!("get_session: {}", customer.id);
     let token = shopper
         .store()
-        .get_token("customer@example.com", &password, &none)
+        .get_token("customer@example.com", password.clone())
         .await?;
-    println!("get_token: a {} JWT", token.side());
-    let customer = shopper.store().get_session(&none).await?;
+    println!("get_token: a JWT of the {} side", token.side());
+    let customer = shopper.store().get_session().await?;
     println!("get_session with the bearer: {}", customer.id);
-    shopper.store().delete_session(&none).await?;
-    println!("delete_session: done");
-    let error = shopper.store().get_session(&none).await.unwrap_err();
+    shopper.store().delete_session().await?;
+    println!("delete_session (the cookie only): done");
+    let error = shopper.store().get_session().await.unwrap_err();
     println!("get_session now: {error}");
 
-    println!("exists, the email encoded as one path segment:");
+    println!("exists, the email encoded as one path segment, on a fresh session:");
+    let visitor = client.session();
     for email in [
         "plus+tag@example.com",
         "slash/name@example.com",
         "nobody@example.com",
     ] {
-        let exists = client.store().exists(email, &none).await?;
+        let exists = visitor.store().exists(email).await?;
         println!("exists({email}) = {exists}");
     }
 
     println!("errors are typed:");
-    let error = client
+    let stranger = client.session();
+    let error = stranger
         .admin()
-        .create_session("admin@example.com", &"wrong".into(), &none)
+        .create_session("admin@example.com", "wrong")
         .await
         .unwrap_err();
     println!("wrong password: {error}");
-    let error = client
+    let error = stranger
         .admin()
-        .create_session("admin@example.com", &"x".into(), &none)
+        .create_session("admin@example.com", "x")
         .await
         .unwrap_err();
     println!("(the next recorded answer is a 400 for a missing password) {error}");
-    let error = client
+    let error = stranger
         .admin()
-        .create_session("not-an-email", &password, &none)
+        .create_session("not-an-email", password)
         .await
         .unwrap_err();
     println!("refused before sending: {error}");

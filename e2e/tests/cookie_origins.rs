@@ -20,10 +20,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderValue, Request, Response};
-use medusa_auth_hyper::HyperTransport;
-use medusa_auth_hyper::core::{
-    AdminAuthApi, Client, CustomHeaders, HttpTransport, SecretString, StoreAuthApi, TransportError,
-};
+use medusa_auth_core::Client;
+use medusa_auth_hyper::{HttpTransport, HyperTransport, SecretString, TransportError};
 use medusa_auth_mock::{FakeMedusa, Seed};
 
 /// Per origin (`host:port`): every cookie value it set, and every one it was sent.
@@ -120,7 +118,6 @@ async fn cookies_never_cross_between_two_servers_on_one_host() {
         .build()
         .unwrap();
 
-    let none = CustomHeaders::new();
     let password = SecretString::from("supersecret");
     let customer_password = SecretString::from("supersecret");
     // Logins on both servers, interleaved, then calls that send the cookies back.
@@ -128,34 +125,34 @@ async fn cookies_never_cross_between_two_servers_on_one_host() {
     let (shopper_a, shopper_b) = (client_a.session(), client_b.session());
     admin_a
         .admin()
-        .create_session("admin@example.com", &password, &none)
+        .create_session("admin@example.com", password.clone())
         .await
         .unwrap();
     shopper_b
         .store()
-        .authenticate("customer@example.com", &customer_password, &none)
+        .authenticate("customer@example.com", customer_password.clone())
         .await
         .unwrap();
     admin_b
         .admin()
-        .create_session("admin@example.com", &password, &none)
+        .create_session("admin@example.com", password.clone())
         .await
         .unwrap();
     shopper_a
         .store()
-        .authenticate("customer@example.com", &customer_password, &none)
+        .authenticate("customer@example.com", customer_password.clone())
         .await
         .unwrap();
     for _ in 0..3 {
-        admin_a.admin().get_session(&none).await.unwrap();
-        admin_b.admin().get_session(&none).await.unwrap();
-        shopper_a.store().get_session(&none).await.unwrap();
-        shopper_b.store().get_session(&none).await.unwrap();
+        admin_a.admin().get_session().await.unwrap();
+        admin_b.admin().get_session().await.unwrap();
+        shopper_a.store().get_session().await.unwrap();
+        shopper_b.store().get_session().await.unwrap();
     }
     // Each server knows only its own sessions: a cookie that crossed would be a 401.
-    shopper_b.store().delete_session(&none).await.unwrap();
-    assert!(shopper_b.store().get_session(&none).await.is_err());
-    shopper_a.store().get_session(&none).await.unwrap();
+    shopper_b.store().delete_session().await.unwrap();
+    assert!(shopper_b.store().get_session().await.is_err());
+    shopper_a.store().get_session().await.unwrap();
 
     let traffic = recorder.traffic.lock().unwrap();
     for (origin, other) in [(&origin_a, &origin_b), (&origin_b, &origin_a)] {

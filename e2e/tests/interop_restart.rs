@@ -9,8 +9,7 @@ mod backend;
 use std::process::Command;
 
 use backend::{Backend, CUSTOMER_EMAIL, password};
-use medusa_auth_hyper::core::Credentials;
-use medusa_auth_hyper::{CustomHeaders, Error, StoreAuthApi};
+use medusa_auth_hyper::{Credentials, Error};
 
 #[tokio::test]
 async fn sessions_are_lost_jwts_kept_and_a_new_login_works() {
@@ -24,17 +23,16 @@ async fn sessions_are_lost_jwts_kept_and_a_new_login_works() {
         );
         return;
     };
-    let none = CustomHeaders::new();
     let client = backend.client();
     let shopper = client.session();
     shopper
         .store()
-        .authenticate(CUSTOMER_EMAIL, &password(), &none)
+        .authenticate(CUSTOMER_EMAIL, password())
         .await
         .unwrap();
     let token = shopper
         .store()
-        .get_token(CUSTOMER_EMAIL, &password(), &none)
+        .get_token(CUSTOMER_EMAIL, password())
         .await
         .unwrap();
     let bearer = client.session_with(Credentials::Bearer(token)).unwrap();
@@ -44,7 +42,7 @@ async fn sessions_are_lost_jwts_kept_and_a_new_login_works() {
             shopper.session_cookie().unwrap(),
         ))
         .unwrap();
-    cookie_only.store().get_session(&none).await.unwrap();
+    cookie_only.store().get_session().await.unwrap();
 
     let status = tokio::task::spawn_blocking(move || Command::new(control).arg("restart").status())
         .await
@@ -52,23 +50,23 @@ async fn sessions_are_lost_jwts_kept_and_a_new_login_works() {
         .expect("interop/medusa.sh restart runs");
     assert!(status.success(), "restart failed: {status}");
 
-    let error = cookie_only.store().get_session(&none).await.unwrap_err();
+    let error = cookie_only.store().get_session().await.unwrap_err();
     assert!(
         matches!(error, Error::Unauthorized { .. }),
         "the session died with the server: {error:?}"
     );
     assert_eq!(
-        bearer.store().get_session(&none).await.unwrap().email,
+        bearer.store().get_session().await.unwrap().email,
         CUSTOMER_EMAIL,
         "the JWT survived"
     );
     cookie_only
         .store()
-        .authenticate(CUSTOMER_EMAIL, &password(), &none)
+        .authenticate(CUSTOMER_EMAIL, password())
         .await
         .unwrap();
     assert_eq!(
-        cookie_only.store().get_session(&none).await.unwrap().email,
+        cookie_only.store().get_session().await.unwrap().email,
         CUSTOMER_EMAIL
     );
 }

@@ -1,4 +1,4 @@
-//! Interop: the scenario table of `medusa-auth-mock` (every row of SPEC §1 and §3)
+//! Interop: the scenario table of `medusa-auth-mock` (every call and every error of the auth routes)
 //! run against a real Medusa v1 server through the hyper transport, the same table
 //! the fake passes in memory and over loopback. A scenario the real server answers
 //! differently is a bug in the fake. Skipped, with a message, without

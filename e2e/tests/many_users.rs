@@ -4,8 +4,7 @@
 
 use std::sync::Arc;
 
-use medusa_auth_hyper::core::{Credentials, ExposeSecret};
-use medusa_auth_hyper::{CustomHeaders, MedusaClient, StoreAuthApi};
+use medusa_auth_hyper::{Client, Credentials, ExposeSecret, SecretString};
 use medusa_auth_mock::FakeMedusa;
 use tokio::sync::Barrier;
 
@@ -23,34 +22,30 @@ async fn a_thousand_customers_at_once_each_see_only_themselves() {
         fake.add_customer(email, &format!("password-{i}"));
     }
     let server = fake.start_server().await.unwrap();
-    let client = MedusaClient::builder()
-        .base_url(server.url())
-        .build()
-        .unwrap();
+    let client = Client::builder().base_url(server.url()).build().unwrap();
     let barrier = Arc::new(Barrier::new(CUSTOMERS));
 
     let mut tasks = tokio::task::JoinSet::new();
     for (i, email) in emails.iter().cloned().enumerate() {
         let (client, barrier) = (client.clone(), barrier.clone());
         tasks.spawn(async move {
-            let none = CustomHeaders::new();
             let handle = client.session();
-            let password = format!("password-{i}").into();
+            let password = SecretString::from(format!("password-{i}"));
             handle
                 .store()
-                .authenticate(&email, &password, &none)
+                .authenticate(email.as_str(), password.clone())
                 .await
                 .map_err(|e| format!("{email}: {e}"))?;
             // Everyone logged in before anyone looks: the sessions overlap fully.
             barrier.wait().await;
             let by_cookie = handle
                 .store()
-                .get_session(&none)
+                .get_session()
                 .await
                 .map_err(|e| format!("{email}: {e}"))?;
             let token = handle
                 .store()
-                .get_token(&email, &password, &none)
+                .get_token(email.as_str(), password.clone())
                 .await
                 .map_err(|e| e.to_string())?;
             let bearer = client
@@ -58,7 +53,7 @@ async fn a_thousand_customers_at_once_each_see_only_themselves() {
                 .map_err(|e| e.to_string())?;
             let by_bearer = bearer
                 .store()
-                .get_session(&none)
+                .get_session()
                 .await
                 .map_err(|e| format!("{email}: {e}"))?;
             if by_cookie.email != email || by_bearer.email != email {

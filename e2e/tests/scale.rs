@@ -2,8 +2,7 @@
 //! cookie, an admin JWT and a store JWT like the recorded ones; counted with dhat's
 //! global allocator. The target (issue 6): under 10 MB for all of them.
 
-use medusa_auth_hyper::MedusaClient;
-use medusa_auth_hyper::core::{AccessToken, Credentials, Side};
+use medusa_auth_hyper::{AccessToken, Client, Credentials, Side};
 use medusa_auth_testdata::exchange;
 
 #[global_allocator]
@@ -21,7 +20,7 @@ fn access_token(number: u32) -> String {
 #[test]
 fn ten_thousand_handles_fit_in_ten_megabytes() {
     let _profiler = dhat::Profiler::builder().testing().build();
-    let client = MedusaClient::builder()
+    let client = Client::builder()
         .base_url("http://127.0.0.1:9000")
         .build()
         .unwrap();

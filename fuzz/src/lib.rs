@@ -4,21 +4,24 @@
 //! in front of it) could answer, hands that to the core, and checks that the outcome
 //! is a typed result that keeps the SDK's promises: no panic, errors of the expected
 //! kind, no cookie sent to an origin that did not set it, no `Secure` cookie over
-//! plain HTTP to a remote host, no expired cookie, no retry delay out of range, no
-//! secret in a `Debug` or `Display`, and a bounded amount of memory
+//! plain HTTP to a remote host, no expired cookie, no credential sent to a route
+//! that does not take it, no retry delay out of range, no secret in a `Debug` or
+//! `Display`, and a bounded amount of memory
 //! ([`run_within_budget`]). A broken promise panics: a crash for libFuzzer, a failure
 //! for the replay test.
 //!
 //! The same functions run three ways:
 //! - `fuzz/run.sh SECONDS [TARGET…]`: coverage-guided with libFuzzer (`cargo fuzz`,
 //!   on the stable toolchain with `--sanitizer none`), starting from [`Target::seeds`]
-//!   (built from transcripts.md) and the corpus kept in `fuzz/corpus/`;
-//! - `cargo test -p medusa-auth-fuzz`: every seed, every file of `fuzz/corpus/` and
-//!   every crash reproducer of `fuzz/regressions/`, replayed;
+//!   (built from transcripts.md) and the corpus earlier runs grew in `fuzz/corpus/`
+//!   (ignored by git);
+//! - `cargo test -p medusa-auth-fuzz`: every seed, every crash reproducer of
+//!   `fuzz/regressions/`, and every file of `fuzz/corpus/` when there is one, replayed;
 //! - from a test of your own: `Target::Responses.run(bytes)`.
 
 mod budget;
 mod input;
+mod rfc6265;
 mod seeds;
 mod targets;
 
@@ -30,8 +33,8 @@ pub use input::{parse_response, render_response};
 /// A fuzz target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// A response (status, headers, body) read by every reader of
-    /// `medusa_auth_core::response`.
+    /// A response (status, headers, body) read by every response reader of
+    /// `medusa_auth_core::internal`.
     Responses,
     /// `Set-Cookie` lines stored in a jar for one origin, then asked for by that
     /// origin, by others, now and far in the future.
@@ -39,8 +42,9 @@ pub enum Target {
     /// A `Retry-After` value at some time, through `retry_after_delay` and
     /// `RetryPolicy::decide`.
     RetryAfter,
-    /// A sequence of responses served to a real `Client` making two calls on one
-    /// session handle, with retries on or off.
+    /// A sequence of responses served to a real `Client`: two auth calls on one
+    /// session, then requests to other routes (`session.get(path)` …) while answers
+    /// are left, with retries, an API token and a per-call header on or off.
     ClientCalls,
 }
 

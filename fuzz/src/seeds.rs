@@ -83,7 +83,10 @@ pub(crate) fn retry_after() -> Vec<Vec<u8>> {
 }
 
 /// Each call answered with every recorded response to it, then a recorded
-/// `get_session` of its side; and once more with retries, after a 503.
+/// `get_session` of its side; and once more with retries, after a 503. The first
+/// recorded answer of each call also starts two scripts that go on to the route
+/// requests: with an API token and a per-call header, answered as those routes
+/// answer; and with retries, answered with errors.
 pub(crate) fn client_calls() -> Vec<Vec<u8>> {
     let mut seeds = Vec::new();
     for call in FirstCall::ALL {
@@ -112,9 +115,15 @@ pub(crate) fn client_calls() -> Vec<Vec<u8>> {
                 && e.request()
                     .is_some_and(|r| r.method() == "GET" && r.uri().path() == side_path)
         });
-        for answer in answers {
-            for (retries, then_logout) in [(false, false), (true, true)] {
-                let mut seed = vec![selector(call, retries, false, then_logout)];
+        for (number, answer) in answers.iter().enumerate() {
+            let mut variants = vec![(false, false, false, None), (true, false, true, None)];
+            if number == 0 {
+                variants.push((false, true, false, Some(route_answers())));
+                variants.push((true, false, false, Some(route_errors())));
+            }
+            for (retries, api_token, then_logout, routes) in variants {
+                let call_header = routes.is_some() && api_token;
+                let mut seed = vec![selector(call, retries, api_token, then_logout, call_header)];
                 if retries {
                     seed.extend_from_slice(b"503\nretry-after: 1\n\n");
                     seed.extend_from_slice(SEPARATOR);
@@ -124,11 +133,46 @@ pub(crate) fn client_calls() -> Vec<Vec<u8>> {
                     seed.extend_from_slice(SEPARATOR);
                     seed.extend(render_response(&follow_up.response()));
                 }
+                for route_answer in routes.into_iter().flatten() {
+                    seed.extend_from_slice(SEPARATOR);
+                    seed.extend(route_answer);
+                }
                 seeds.push(seed);
             }
         }
     }
     seeds
+}
+
+/// Answers to the route requests of `client_calls` (in their order: admin users, a
+/// store customer made, a line item deleted, health) as those routes give them.
+pub(crate) fn route_answers() -> Vec<Vec<u8>> {
+    let customer = exchanges()
+        .iter()
+        .map(Exchange::response)
+        .find(|r| r.status() == 200 && r.body().starts_with(b"{\"customer\""))
+        .map(|r| render_response(&r))
+        .unwrap_or_else(|| b"200\n\n{\"customer\":{}}".to_vec());
+    vec![
+        b"200\ncontent-type: application/json; charset=utf-8\n\n{\"users\":[],\"count\":0,\"offset\":0,\"limit\":10}".to_vec(),
+        customer,
+        b"204\n\n".to_vec(),
+        b"200\ncontent-type: application/json\n\ntrue".to_vec(),
+    ]
+}
+
+/// Error answers to the route requests of `client_calls` (retried where retryable).
+pub(crate) fn route_errors() -> Vec<Vec<u8>> {
+    [
+        "401\ncontent-type: text/plain\n\nUnauthorized",
+        "409\ncontent-type: application/json\n\n{\"type\":\"duplicate_error\",\"message\":\"exists\"}",
+        "400\ncontent-type: application/json\n\n{\"type\":\"invalid_data\",\"message\":\"bad\"}",
+        "404\ncontent-type: text/html\n\n<html><pre>Cannot DELETE /store/carts</pre></html>",
+        "503\nretry-after: 1\n\n",
+        "200\ncontent-type: text/html\n\n<html>ok</html>",
+    ]
+    .map(|s| s.as_bytes().to_vec())
+    .to_vec()
 }
 
 /// The method and path (exact, or a prefix) of a call's requests in the transcript.

@@ -1,5 +1,6 @@
 //! The pure core's cost per call: building each of the nine requests and reading
-//! its recorded answer (testdata/fixtures/transcripts.md), and the cookie jar.
+//! its recorded answer (testdata/fixtures/transcripts.md), the cookie jar, and a
+//! whole call through a session and its fluent builder over an in-memory transport.
 //!
 //! `cargo bench -p medusa-auth-core --bench protocol`
 //!
@@ -8,22 +9,88 @@
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
 
+use std::future::IntoFuture;
 use std::hint::black_box;
-use std::time::SystemTime;
 
+use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
-use medusa_auth_core::cookies::{CookieJar, SESSION_COOKIE_NAME};
-use medusa_auth_core::response::{
-    read_access_token, read_customer, read_exists, read_ok, read_user,
+use futures::executor::block_on;
+use medusa_auth_core::internal::{
+    CookieJar, Endpoint, Outgoing, OutgoingCredentials, RequestFactory, SESSION_COOKIE_NAME,
+    login_body, read_access_token, read_customer, read_exists, read_ok, read_user,
 };
 use medusa_auth_core::{
-    AccessToken, AuthRequest, BaseUrl, CustomHeaders, OutgoingCredentials, RequestFactory,
-    SecretString, Side,
+    AccessToken, AdminAuthApi, AdminGetSession, BaseUrl, Client, Credentials, CustomHeaders,
+    HttpTransport, SecretString, Side, Timestamp, TransportError,
 };
 use medusa_auth_testdata::exchange;
 
 fn factory() -> RequestFactory {
     RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000").unwrap())
+}
+
+/// Builds the request of `endpoint` as a session does: the login body (checked
+/// email and password) or the `exists` path, then the factory.
+fn build(
+    factory: &RequestFactory,
+    endpoint: Endpoint,
+    email: &str,
+    password: &SecretString,
+    credentials: &OutgoingCredentials<'_>,
+    custom: &CustomHeaders,
+) -> http::Request<Bytes> {
+    let method = endpoint.method();
+    let body = if endpoint.takes_password() {
+        login_body(email, password).unwrap()
+    } else {
+        Bytes::new()
+    };
+    let path = endpoint.path((endpoint == Endpoint::StoreExists).then_some(email));
+    let outgoing = Outgoing {
+        method: &method,
+        path: &path,
+        query: "",
+        body: &body,
+        content_type: None,
+        scope: endpoint.scope(),
+        custom,
+    };
+    factory.build(&outgoing, credentials, None).unwrap()
+}
+
+/// Reads `answer` as the call of `endpoint` does.
+fn read(endpoint: Endpoint, answer: &http::Response<Bytes>) {
+    match endpoint {
+        Endpoint::AdminCreateSession | Endpoint::AdminGetSession => {
+            black_box(read_user(answer).unwrap());
+        }
+        Endpoint::StoreAuthenticate | Endpoint::StoreGetSession => {
+            black_box(read_customer(answer).unwrap());
+        }
+        Endpoint::AdminDeleteSession | Endpoint::StoreDeleteSession => {
+            read_ok(answer).unwrap();
+        }
+        Endpoint::StoreExists => {
+            black_box(read_exists(answer).unwrap());
+        }
+        Endpoint::AdminGetToken | Endpoint::StoreGetToken => {
+            black_box(read_access_token(answer, endpoint.side()).unwrap());
+        }
+    }
+}
+
+/// Answers every request at once with a canned response.
+struct Canned(http::Response<Bytes>);
+
+#[async_trait::async_trait]
+impl HttpTransport for Canned {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        black_box(request);
+        Ok(self.0.clone())
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -48,28 +115,28 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("get_session");
     group.bench_function("admin build+read, cookie (283-byte answer)", |b| {
         b.iter(|| {
-            let request = factory
-                .build(
-                    &AuthRequest::AdminGetSession,
-                    &cookie_credentials,
-                    &none,
-                    None,
-                )
-                .unwrap();
+            let request = build(
+                &factory,
+                Endpoint::AdminGetSession,
+                "",
+                &password,
+                &cookie_credentials,
+                &none,
+            );
             black_box(request);
             black_box(read_user(black_box(&user_answer)).unwrap())
         })
     });
     group.bench_function("admin build+read, bearer", |b| {
         b.iter(|| {
-            let request = factory
-                .build(
-                    &AuthRequest::AdminGetSession,
-                    &bearer_credentials,
-                    &none,
-                    None,
-                )
-                .unwrap();
+            let request = build(
+                &factory,
+                Endpoint::AdminGetSession,
+                "",
+                &password,
+                &bearer_credentials,
+                &none,
+            );
             black_box(request);
             black_box(read_user(black_box(&user_answer)).unwrap())
         })
@@ -77,14 +144,14 @@ fn bench(c: &mut Criterion) {
     let customer_answer = exchange(43).response();
     group.bench_function("store build+read, cookie (334-byte answer)", |b| {
         b.iter(|| {
-            let request = factory
-                .build(
-                    &AuthRequest::StoreGetSession,
-                    &cookie_credentials,
-                    &none,
-                    None,
-                )
-                .unwrap();
+            let request = build(
+                &factory,
+                Endpoint::StoreGetSession,
+                "",
+                &password,
+                &cookie_credentials,
+                &none,
+            );
             black_box(request);
             black_box(read_customer(black_box(&customer_answer)).unwrap())
         })
@@ -92,71 +159,29 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("calls");
-    let calls: [(&str, AuthRequest<'_>, u32); 7] = [
-        (
-            "admin.create_session",
-            AuthRequest::AdminCreateSession {
-                email: "admin@example.com",
-                password: &password,
-            },
-            11,
-        ),
-        ("admin.delete_session", AuthRequest::AdminDeleteSession, 23),
-        (
-            "admin.get_token",
-            AuthRequest::AdminGetToken {
-                email: "admin@example.com",
-                password: &password,
-            },
-            15,
-        ),
-        (
-            "store.authenticate",
-            AuthRequest::StoreAuthenticate {
-                email: "customer@example.com",
-                password: &password,
-            },
-            36,
-        ),
-        ("store.delete_session", AuthRequest::StoreDeleteSession, 60),
-        (
-            "store.exists",
-            AuthRequest::StoreExists {
-                email: "plus+tag@example.com",
-            },
-            54,
-        ),
-        (
-            "store.get_token",
-            AuthRequest::StoreGetToken {
-                email: "customer@example.com",
-                password: &password,
-            },
-            45,
-        ),
+    let calls: [(Endpoint, &str, u32); 7] = [
+        (Endpoint::AdminCreateSession, "admin@example.com", 11),
+        (Endpoint::AdminDeleteSession, "", 23),
+        (Endpoint::AdminGetToken, "admin@example.com", 15),
+        (Endpoint::StoreAuthenticate, "customer@example.com", 36),
+        (Endpoint::StoreDeleteSession, "", 60),
+        (Endpoint::StoreExists, "plus+tag@example.com", 54),
+        (Endpoint::StoreGetToken, "customer@example.com", 45),
     ];
-    for (name, request, number) in calls {
+    for (endpoint, email, number) in calls {
         let answer = exchange(number).response();
-        group.bench_function(name, |b| {
+        group.bench_function(endpoint.name(), |b| {
             b.iter(|| {
-                let built = factory
-                    .build(&request, &cookie_credentials, &none, None)
-                    .unwrap();
+                let built = build(
+                    &factory,
+                    endpoint,
+                    email,
+                    &password,
+                    &cookie_credentials,
+                    &none,
+                );
                 black_box(built);
-                match request.call().side() {
-                    _ if request.call().is_logout() => {
-                        black_box(read_ok(&answer).map(|_| 0)).unwrap()
-                    }
-                    _ if matches!(request, AuthRequest::StoreExists { .. }) => {
-                        black_box(read_exists(&answer).map(|_| 0)).unwrap()
-                    }
-                    _ if request.login().is_some() && !request.call().is_login() => {
-                        black_box(read_access_token(&answer, request.call().side()).map(|_| 0))
-                            .unwrap()
-                    }
-                    Side::Admin => black_box(read_user(&answer).map(|_| 0)).unwrap(),
-                    Side::Store => black_box(read_customer(&answer).map(|_| 0)).unwrap(),
-                }
+                read(endpoint, black_box(&answer));
             })
         });
     }
@@ -168,7 +193,7 @@ fn bench(c: &mut Criterion) {
         .origin()
         .clone();
     let login = exchange(11).response();
-    let now = httpdate::parse_http_date("Sun, 22 Nov 2026 13:08:30 GMT").unwrap();
+    let now: Timestamp = "2026-11-22T13:08:30Z".parse().unwrap();
     group.bench_function("store Set-Cookie", |b| {
         b.iter(|| {
             let mut jar = CookieJar::new();
@@ -195,9 +220,56 @@ fn bench(c: &mut Criterion) {
     group.bench_function("JWT expiry", |b| {
         b.iter(|| {
             black_box(
-                AccessToken::new(Side::Admin, admin_jwt.secret()).is_expired_at(SystemTime::now()),
+                AccessToken::new(Side::Admin, admin_jwt.secret()).is_expired_at(Timestamp::now()),
             )
         })
+    });
+    group.finish();
+
+    // A whole call through a session, over a transport that answers at once: the
+    // exchange around the build + read above (the lock, the jar, the boxed futures,
+    // the transport's copy of the answer), and the fluent builder's own share (the
+    // same call sent through the trait method directly, and with a per-call header).
+    let mut group = c.benchmark_group("session");
+    let mut answer = exchange(12).response();
+    answer.headers_mut().remove(http::header::SET_COOKIE);
+    let client = Client::builder(Canned(answer))
+        .base_url("http://127.0.0.1:9000")
+        .build()
+        .unwrap();
+    let session = client
+        .session_with(Credentials::SessionCookie(
+            exchange(11).set_cookie_value().unwrap().into(),
+        ))
+        .unwrap();
+    group.bench_function("admin.get_session().await, cookie", |b| {
+        b.iter(|| black_box(block_on(session.admin().get_session().into_future()).unwrap()))
+    });
+    group.bench_function("send_get_session (no builder), cookie", |b| {
+        b.iter(|| {
+            black_box(block_on(AdminAuthApi::send_get_session(
+                &session,
+                AdminGetSession::new(),
+            )))
+            .unwrap()
+        })
+    });
+    group.bench_function("admin.get_session().header(..).await, cookie", |b| {
+        b.iter(|| {
+            black_box(
+                block_on(
+                    session
+                        .admin()
+                        .get_session()
+                        .header("x-request-id", "7f2c")
+                        .into_future(),
+                )
+                .unwrap(),
+            )
+        })
+    });
+    group.bench_function("get(\"/admin/auth\").await as Value, cookie", |b| {
+        b.iter(|| black_box(block_on(session.get("/admin/auth").into_future()).unwrap()))
     });
     group.finish();
 }

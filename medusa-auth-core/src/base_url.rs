@@ -5,10 +5,9 @@ use std::fmt;
 use std::net::IpAddr;
 
 use http::Uri;
-use url::{Host, Url};
 
-use crate::calls::Call;
 use crate::error::ConfigError;
+use crate::v1::endpoint::Endpoint;
 
 /// Medusa's default, as in the JS client.
 pub const DEFAULT_BASE_URL: &str = "http://localhost:9000";
@@ -40,10 +39,10 @@ pub struct BaseUrl {
 /// but `exists`).
 fn fixed_routes() -> impl Iterator<Item = &'static str> {
     let mut seen: Vec<&'static str> = Vec::new();
-    Call::ALL
+    Endpoint::ALL
         .into_iter()
-        .filter(|call| *call != Call::StoreExists)
-        .map(Call::path_template)
+        .filter(|endpoint| *endpoint != Endpoint::StoreExists)
+        .map(Endpoint::path_template)
         .filter(move |path| {
             let new = !seen.contains(path);
             seen.push(path);
@@ -53,35 +52,62 @@ fn fixed_routes() -> impl Iterator<Item = &'static str> {
 
 impl BaseUrl {
     /// Parses and validates a base URL.
+    ///
+    /// The host is an ASCII domain name (an international one in its `xn--` form),
+    /// an IPv4 address or a bracketed IPv6 address; domain names are compared
+    /// lower-cased. A scheme's default port is dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidBaseUrl`], saying what is wrong, never quoting the URL
+    /// (it may carry user-info).
     pub fn parse(input: &str) -> Result<Self, ConfigError> {
         let invalid = |reason| ConfigError::InvalidBaseUrl { reason };
-        let url = Url::parse(input.trim()).map_err(|error| match error {
-            url::ParseError::EmptyHost => invalid("the host is missing"),
-            url::ParseError::InvalidPort => invalid("the port is not a number from 0 to 65535"),
-            _ => invalid("not an absolute URL"),
-        })?;
-        let secure = match url.scheme() {
-            "http" => false,
-            "https" => true,
-            _ => return Err(invalid("the scheme must be http or https")),
+        let input = input.trim();
+        let (scheme, rest) = input
+            .split_once("://")
+            .ok_or(invalid("not an absolute URL"))?;
+        let secure = if scheme.eq_ignore_ascii_case("http") {
+            false
+        } else if scheme.eq_ignore_ascii_case("https") {
+            true
+        } else if !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        {
+            return Err(invalid("the scheme must be http or https"));
+        } else {
+            return Err(invalid("not an absolute URL"));
         };
-        if !url.username().is_empty() || url.password().is_some() {
+        if rest.contains(['?', '#']) {
+            return Err(invalid("a query or fragment is not allowed"));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(slash) => rest.split_at(slash),
+            None => (rest, ""),
+        };
+        if authority.contains('@') {
             return Err(invalid(
                 "user-info (user:password@) is not allowed; use credentials",
             ));
         }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid("a query or fragment is not allowed"));
-        }
-        let host = match url.host() {
-            Some(Host::Domain("")) | None => return Err(invalid("the host is missing")),
-            Some(host) => host.to_owned(),
+        let (host, port) = split_host_port(authority).ok_or(invalid("the host is missing"))?;
+        let host = Host::parse(host).map_err(invalid)?;
+        let default_port = if secure { 443 } else { 80 };
+        let port = match port {
+            None | Some("") => default_port,
+            Some(port) if port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()) => port
+                .parse::<u16>()
+                .map_err(|_| invalid("the port is not a number from 0 to 65535"))?,
+            Some(_) => return Err(invalid("the port is not a number from 0 to 65535")),
         };
-        let port = url
-            .port_or_known_default()
-            .ok_or(invalid("the port is missing"))?;
-        let prefix = url.path().trim_end_matches('/').to_owned();
-        let root = format!("{}{}", &url[..url::Position::BeforePath], prefix);
+        let prefix = path.trim_end_matches('/').to_owned();
+        let mut root = format!("{}://{host}", if secure { "https" } else { "http" });
+        if port != default_port {
+            root.push_str(&format!(":{port}"));
+        }
+        root.push_str(&prefix);
         let mut base = BaseUrl {
             root,
             prefix,
@@ -103,6 +129,19 @@ impl BaseUrl {
             Some((_, uri)) => Ok(uri.clone()),
             None => self.parse_uri(path),
         }
+    }
+
+    /// The absolute URI of `path` with `query` (encoded, without `?`; empty for none).
+    pub fn uri_with_query(&self, path: &str, query: &str) -> Result<Uri, http::uri::InvalidUri> {
+        if query.is_empty() {
+            return self.uri_for(path);
+        }
+        let mut uri = String::with_capacity(self.root.len() + path.len() + 1 + query.len());
+        uri.push_str(&self.root);
+        uri.push_str(path);
+        uri.push('?');
+        uri.push_str(query);
+        Uri::try_from(uri)
     }
 
     fn parse_uri(&self, path: &str) -> Result<Uri, http::uri::InvalidUri> {
@@ -131,6 +170,22 @@ impl BaseUrl {
     pub fn as_str(&self) -> &str {
         &self.root
     }
+
+    /// `host:port` (the port explicit or the scheme's default), as transport errors
+    /// name the server.
+    pub fn authority(&self) -> String {
+        format!("{}:{}", self.origin.host, self.origin.port)
+    }
+
+    /// Whether requests go over HTTPS.
+    pub fn is_https(&self) -> bool {
+        self.origin.is_https()
+    }
+
+    /// Whether the host is loopback (`localhost`, 127.0.0.0/8, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        self.origin.is_loopback()
+    }
 }
 
 impl fmt::Debug for BaseUrl {
@@ -145,11 +200,84 @@ impl fmt::Display for BaseUrl {
     }
 }
 
+/// `host[:port]` of an authority; `None` when the host is empty. An IPv6 host keeps
+/// its brackets.
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')? + 1;
+        let (host, rest) = authority.split_at(end);
+        match rest.strip_prefix(':') {
+            Some(port) => (host, Some(port)),
+            None if rest.is_empty() => (host, None),
+            None => return None,
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    (!host.is_empty()).then_some((host, port))
+}
+
+/// The host of a base URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Host {
+    /// A domain name, lower-cased.
+    Domain(String),
+    Ipv4(std::net::Ipv4Addr),
+    Ipv6(std::net::Ipv6Addr),
+}
+
+impl Host {
+    fn parse(text: &str) -> Result<Host, &'static str> {
+        if let Some(inner) = text.strip_prefix('[') {
+            let inner = inner
+                .strip_suffix(']')
+                .ok_or("the host is not a valid IPv6 address")?;
+            return inner
+                .parse()
+                .map(Host::Ipv6)
+                .map_err(|_| "the host is not a valid IPv6 address");
+        }
+        if let Ok(ip) = text.parse() {
+            return Ok(Host::Ipv4(ip));
+        }
+        if !text.is_ascii() {
+            return Err("the host must be ASCII (an international domain name in its xn-- form)");
+        }
+        let valid = text.len() <= 253
+            && text.split('.').enumerate().all(|(index, label)| {
+                // One trailing dot (a fully qualified name) is allowed.
+                (label.is_empty() && index > 0 && text.ends_with('.') && text.len() > 1)
+                    || (!label.is_empty()
+                        && label.len() <= 63
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            });
+        if !valid {
+            return Err("the host is not a valid domain name or IP address");
+        }
+        Ok(Host::Domain(text.to_ascii_lowercase()))
+    }
+}
+
+impl fmt::Display for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Host::Domain(domain) => f.write_str(domain),
+            Host::Ipv4(ip) => write!(f, "{ip}"),
+            Host::Ipv6(ip) => write!(f, "[{ip}]"),
+        }
+    }
+}
+
 /// Scheme, host and port: what a cookie is bound to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
     secure: bool,
-    host: Host<String>,
+    host: Host,
     port: u16,
 }
 
@@ -252,12 +380,55 @@ mod tests {
             ("", "absolute URL"),
             ("http://example.com/?x=1", "query"),
             ("http://example.com/#f", "query"),
+            ("http://shop.example.com:80a", "port"),
+            ("http://shop.example.com:-1", "port"),
+            ("http://bücher.example", "xn--"),
+            ("http://exa mple.com", "domain name"),
+            ("http://[::1", "host is missing"),
+            ("http://[not-v6]:9000", "IPv6"),
+            ("http://shop.example.com/a b", "request URI"),
+            ("://shop.example.com", "absolute URL"),
         ] {
             let err = BaseUrl::parse(input).unwrap_err();
             let shown = err.to_string();
             assert!(shown.contains(reason), "{input}: {shown}");
             assert!(!shown.contains("hunter2"));
         }
+    }
+
+    #[test]
+    fn normalises_the_host_and_the_default_port() {
+        for (input, root, authority) in [
+            (
+                "HTTP://Shop.Example.COM:80/Medusa",
+                "http://shop.example.com/Medusa",
+                "shop.example.com:80",
+            ),
+            (
+                "https://shop.example.com:443",
+                "https://shop.example.com",
+                "shop.example.com:443",
+            ),
+            (
+                "http://127.0.0.1:9000",
+                "http://127.0.0.1:9000",
+                "127.0.0.1:9000",
+            ),
+            ("http://[::1]:9000/", "http://[::1]:9000", "[::1]:9000"),
+            (
+                "http://xn--bcher-kva.example",
+                "http://xn--bcher-kva.example",
+                "xn--bcher-kva.example:80",
+            ),
+            ("http://localhost:", "http://localhost", "localhost:80"),
+        ] {
+            let base = BaseUrl::parse(input).unwrap();
+            assert_eq!(base.as_str(), root, "{input}");
+            assert_eq!(base.authority(), authority, "{input}");
+        }
+        let upper = BaseUrl::parse("http://SHOP.example.com").unwrap();
+        let lower = BaseUrl::parse("http://shop.example.com").unwrap();
+        assert_eq!(upper.origin(), lower.origin());
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! The three ways to be authenticated (SPEC §2) and the side each belongs to.
+//! The three ways to be authenticated (session cookie, API token, bearer JWT) and the
+//! side each belongs to.
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use http::HeaderValue;
+use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
@@ -82,7 +83,7 @@ impl fmt::Debug for Credentials {
 pub struct AccessToken {
     side: Side,
     form: TokenForm,
-    expires_at: Option<SystemTime>,
+    expires_at: Option<Timestamp>,
 }
 
 #[derive(Clone)]
@@ -100,9 +101,7 @@ impl AccessToken {
     /// Wraps a JWT for `side`.
     pub fn new(side: Side, token: SecretString) -> Self {
         let jwt = token.expose_secret();
-        let expires_at = decode_claims(jwt)
-            .and_then(|claims| claims.exp)
-            .and_then(|exp| UNIX_EPOCH.checked_add(Duration::from_secs(exp)));
+        let expires_at = decode_claims(jwt).and_then(|claims| claims.exp);
         let mut header = Vec::with_capacity(BEARER_PREFIX.len() + jwt.len());
         header.extend_from_slice(BEARER_PREFIX);
         header.extend_from_slice(jwt.as_bytes());
@@ -144,12 +143,12 @@ impl AccessToken {
     }
 
     /// When the token expires (its `exp` claim), if it says.
-    pub fn expires_at(&self) -> Option<SystemTime> {
+    pub fn expires_at(&self) -> Option<Timestamp> {
         self.expires_at
     }
 
     /// Whether the token has expired at `now`.
-    pub fn is_expired_at(&self, now: SystemTime) -> bool {
+    pub fn is_expired_at(&self, now: Timestamp) -> bool {
         self.expires_at.is_some_and(|exp| exp <= now)
     }
 
@@ -193,12 +192,12 @@ pub struct TokenClaims {
     /// `"admin"` or `"store"`.
     #[serde(default)]
     pub domain: Option<String>,
-    /// Issued at, in seconds since the Unix epoch.
-    #[serde(default)]
-    pub iat: Option<u64>,
-    /// Expires at, in seconds since the Unix epoch.
-    #[serde(default)]
-    pub exp: Option<u64>,
+    /// Issued at (`iat`, in seconds since the Unix epoch on the wire).
+    #[serde(default, with = "jiff::fmt::serde::timestamp::second::optional")]
+    pub iat: Option<Timestamp>,
+    /// Expires at (`exp`, in seconds since the Unix epoch on the wire).
+    #[serde(default, with = "jiff::fmt::serde::timestamp::second::optional")]
+    pub exp: Option<Timestamp>,
 }
 
 /// The largest JWT whose payload is decoded; Medusa's are about 230 bytes.
@@ -236,9 +235,13 @@ mod tests {
             Some("usr_01M81NYF8GCR082N4CSFR4GDPE")
         );
         assert_eq!(claims.domain.as_deref(), Some("admin"));
-        assert_eq!(claims.exp, Some(1_795_439_310));
+        assert_eq!(
+            claims.exp,
+            Some(Timestamp::from_second(1_795_439_310).unwrap())
+        );
         // 24 h for admin tokens.
-        assert_eq!(claims.exp.unwrap() - claims.iat.unwrap(), 24 * 3600);
+        let lifetime = |c: &TokenClaims| c.exp.unwrap().as_second() - c.iat.unwrap().as_second();
+        assert_eq!(lifetime(&claims), 24 * 3600);
 
         let store = AccessToken::new(Side::Store, STORE_JWT.into());
         let claims = store.claims().expect("claims");
@@ -246,15 +249,15 @@ mod tests {
             claims.customer_id.as_deref(),
             Some("cus_01M81NYNCJGNWN6E6R2G73SZ4M")
         );
-        assert_eq!(claims.exp.unwrap() - claims.iat.unwrap(), 30 * 24 * 3600);
+        assert_eq!(lifetime(&claims), 30 * 24 * 3600);
     }
 
     #[test]
     fn expiry_is_compared_with_the_given_time() {
         let token = AccessToken::new(Side::Admin, ADMIN_JWT.into());
-        let exp = UNIX_EPOCH + Duration::from_secs(1_795_439_310);
+        let exp = Timestamp::from_second(1_795_439_310).unwrap();
         assert_eq!(token.expires_at(), Some(exp));
-        assert!(!token.is_expired_at(exp - Duration::from_secs(1)));
+        assert!(!token.is_expired_at(Timestamp::from_second(1_795_439_309).unwrap()));
         assert!(token.is_expired_at(exp));
     }
 

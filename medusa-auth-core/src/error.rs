@@ -6,7 +6,7 @@
 use std::fmt;
 
 use http::StatusCode;
-use time::OffsetDateTime;
+use jiff::Timestamp;
 
 use crate::credentials::Side;
 use crate::transport::TransportError;
@@ -15,6 +15,17 @@ use crate::transport::TransportError;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything a call can fail with.
+///
+/// Every call can fail with [`Transport`](Error::Transport) (no answer),
+/// [`Api`](Error::Api) (a Medusa error body), [`UnexpectedResponse`](Error::UnexpectedResponse)
+/// (an HTML page or other body), [`Decode`](Error::Decode) (a 2xx body of the wrong
+/// shape), [`Unauthorized`](Error::Unauthorized) (401) and
+/// [`InvalidInput`](Error::InvalidInput) (refused before sending, a bad header
+/// among them); each call's documentation lists the others it has.
+///
+/// Tests make them with the constructors ([`Error::unauthorized`], [`Error::api`] …)
+/// and classify them with [`is_unauthorized`](Error::is_unauthorized),
+/// [`is_retryable`](Error::is_retryable), [`status`](Error::status).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -22,14 +33,19 @@ pub enum Error {
     #[error("invalid input: {0}")]
     InvalidInput(#[from] InvalidInput),
 
+    /// A client configuration that cannot work, from a builder's `build`: here so
+    /// that one function can `?` both the build and the calls.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+
     /// The server answered 401: credentials missing, wrong, revoked, or for the other side.
     #[error(
-        "unauthorized (HTTP {status}): missing, wrong or revoked credentials, or credentials of the other side"
+        "unauthorized (HTTP 401): missing, wrong or revoked credentials, or credentials of the other side"
     )]
+    #[non_exhaustive]
     Unauthorized {
-        /// Always 401.
-        status: StatusCode,
-        /// The message of a JSON error body, when the server sent one (Medusa sends plain text).
+        /// The message of a JSON error body, when the server sent one (Medusa v1 sends
+        /// plain text), with what looks like a credential masked.
         message: Option<String>,
     },
 
@@ -40,12 +56,14 @@ pub enum Error {
     /// The server answered with something that is not a Medusa answer: an HTML page,
     /// plain text, a redirect, or JSON of another shape.
     #[error("unexpected HTTP {status} response{}: {excerpt}", content_type_suffix(content_type.as_deref()))]
+    #[non_exhaustive]
     UnexpectedResponse {
         /// The status of the response.
         status: StatusCode,
         /// Its `Content-Type`, if any.
         content_type: Option<String>,
-        /// A short excerpt of the body (the text of an HTML error page's `<pre>`, if it has one).
+        /// A short excerpt of the body (the text of an HTML error page's `<pre>`, if
+        /// it has one), with what looks like a credential masked.
         excerpt: String,
     },
 
@@ -53,12 +71,15 @@ pub enum Error {
     #[error(transparent)]
     Decode(#[from] DecodeError),
 
-    /// No response was received (or it was refused by the transport).
-    #[error("the request did not complete ({})", .0.kind())]
+    /// No response was received (or it was refused by the transport). Its `Display`
+    /// names the server and the cause: `could not connect to 127.0.0.1:9000:
+    /// connection refused`.
+    #[error(transparent)]
     Transport(#[from] TransportError),
 
     /// The login succeeded but left no session cookie that this client can send back.
     #[error("{side} login answered 200 but {reason}; use HTTPS, or get_token and a bearer JWT")]
+    #[non_exhaustive]
     SessionCookieMissing {
         /// Which login.
         side: Side,
@@ -67,10 +88,11 @@ pub enum Error {
     },
 
     /// `delete_session` failed (no answer, or an error answer), so the server may still
-    /// hold the session; the handle forgot its cookie and this side's JWT all the same.
+    /// hold the session; the session forgot its cookie and this side's JWT all the same.
     #[error(
-        "the {side} logout was not confirmed by the server; the session handle forgot its credentials anyway"
+        "the {side} logout was not confirmed by the server; the session forgot its credentials anyway"
     )]
+    #[non_exhaustive]
     LogoutUnconfirmed {
         /// Which logout.
         side: Side,
@@ -79,14 +101,15 @@ pub enum Error {
         cause: Box<Error>,
     },
 
-    /// The handle's bearer JWT for this side has expired, so it was not sent and the
+    /// The session's bearer JWT for this side has expired, so it was not sent and the
     /// server refused the call. Call `get_token` again.
     #[error("the {side} bearer token expired at {expired_at}; call get_token again")]
+    #[non_exhaustive]
     TokenExpired {
         /// The side of the token.
         side: Side,
         /// The `exp` claim of the token.
-        expired_at: OffsetDateTime,
+        expired_at: Timestamp,
     },
 }
 
@@ -97,17 +120,79 @@ fn content_type_suffix(content_type: Option<&str>) -> String {
 }
 
 impl Error {
+    /// A 401 without a message, as Medusa v1 sends it (`Unauthorized` as text).
+    ///
+    /// ```
+    /// let error = medusa_auth_core::Error::unauthorized();
+    /// assert!(error.is_unauthorized());
+    /// assert_eq!(error.status(), Some(http::StatusCode::UNAUTHORIZED));
+    /// ```
+    pub fn unauthorized() -> Self {
+        Error::Unauthorized { message: None }
+    }
+
+    /// A 401 with the message of a JSON body (`{"message":"Unauthorized"}`).
+    pub fn unauthorized_with_message(message: impl Into<String>) -> Self {
+        Error::Unauthorized {
+            message: Some(message.into()),
+        }
+    }
+
+    /// A Medusa JSON error: `status`, its `type` and `message`.
+    ///
+    /// ```
+    /// use medusa_auth_core::{ApiErrorKind, Error};
+    /// let error = Error::api(http::StatusCode::CONFLICT, ApiErrorKind::Conflict, "busy");
+    /// assert!(error.is_retryable());
+    /// assert_eq!(error.api_kind(), Some(&ApiErrorKind::Conflict));
+    /// ```
+    pub fn api(status: StatusCode, kind: ApiErrorKind, message: impl Into<String>) -> Self {
+        Error::Api(ApiError::new(status, kind, message))
+    }
+
+    /// An answer that is not a Medusa answer: `status`, its content type and a short
+    /// excerpt of its body.
+    pub fn unexpected_response(
+        status: StatusCode,
+        content_type: Option<&str>,
+        excerpt: impl Into<String>,
+    ) -> Self {
+        Error::UnexpectedResponse {
+            status,
+            content_type: content_type.map(str::to_owned),
+            excerpt: excerpt.into(),
+        }
+    }
+
+    /// A login that answered 200 without a cookie this client can send back.
+    pub fn session_cookie_missing(side: Side, reason: MissingCookieReason) -> Self {
+        Error::SessionCookieMissing { side, reason }
+    }
+
+    /// A logout the server did not confirm, because of `cause`.
+    pub fn logout_unconfirmed(side: Side, cause: Error) -> Self {
+        Error::LogoutUnconfirmed {
+            side,
+            cause: Box::new(cause),
+        }
+    }
+
+    /// A call refused because the session's JWT for `side` expired at `expired_at`.
+    pub fn token_expired(side: Side, expired_at: Timestamp) -> Self {
+        Error::TokenExpired { side, expired_at }
+    }
+
     /// The HTTP status of the response behind this error, if there was one.
     ///
     /// This and the other classifiers look through [`Error::LogoutUnconfirmed`] to its cause.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Unauthorized { status, .. } | Error::UnexpectedResponse { status, .. } => {
-                Some(*status)
+            Error::Unauthorized { .. } | Error::TokenExpired { .. } => {
+                Some(StatusCode::UNAUTHORIZED)
             }
+            Error::UnexpectedResponse { status, .. } => Some(*status),
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
-            Error::TokenExpired { .. } => Some(StatusCode::UNAUTHORIZED),
             Error::LogoutUnconfirmed { cause, .. } => cause.status(),
             _ => None,
         }
@@ -123,8 +208,8 @@ impl Error {
         }
     }
 
-    /// True when the same call may succeed if tried again (the rules of SPEC §5:
-    /// no response, 409, 501–599).
+    /// True when the same call may succeed if tried again, by the rules the client
+    /// retries with: no response, 409, 501–599.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(transport) => transport.is_retryable(),
@@ -352,6 +437,27 @@ pub enum InvalidInput {
         "an API token (x-medusa-access-token) cannot be sent to a /store route; API tokens are for admin routes only"
     )]
     ApiTokenOnStoreRoute,
+    /// A path for [`Session::request`](crate::Session::request) that would not mean
+    /// what it says.
+    #[error("invalid request path: {reason}")]
+    InvalidPath {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A request body that could not be serialized as JSON.
+    #[error("the request body could not be serialized as JSON")]
+    UnserializableBody,
+    /// A credential header (`Authorization`, `Cookie`, `x-medusa-access-token`) among
+    /// a client's default headers: it would go with every request, the logins and
+    /// logouts among them. Give credentials to a session, or the API token to
+    /// `api_key`.
+    #[error(
+        "header {name:?} carries a credential and cannot be a default header; give credentials to a session, or the API token to api_key"
+    )]
+    CredentialHeader {
+        /// The header's name.
+        name: String,
+    },
     /// A bearer token of one side used for the other.
     #[error("a {token_side} bearer token cannot be used on a {call_side} route")]
     BearerForOtherSide {

@@ -25,6 +25,11 @@ const RESERVED: [HeaderName; 8] = [
     HeaderName::from_static("keep-alive"),
 ];
 
+/// Whether this header carries a credential, which only a session sends.
+pub fn is_credential(name: &HeaderName) -> bool {
+    name == header::AUTHORIZATION || name == header::COOKIE || name == ACCESS_TOKEN
+}
+
 /// Whether values of this header are secrets (marked sensitive, never logged).
 pub fn is_sensitive(name: &HeaderName) -> bool {
     name == header::AUTHORIZATION
@@ -120,6 +125,18 @@ impl CustomHeaders {
         Ok(headers)
     }
 
+    /// Adds every header of `other`, replacing those of the same name.
+    pub fn extend(&mut self, other: CustomHeaders) {
+        let mut last_name = None;
+        for (name, value) in other.map {
+            let Some(name) = name.or_else(|| last_name.clone()) else {
+                continue;
+            };
+            last_name = Some(name.clone());
+            self.map.insert(name, value);
+        }
+    }
+
     /// How many headers.
     pub fn len(&self) -> usize {
         self.map.len()
@@ -128,6 +145,11 @@ impl CustomHeaders {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
+    }
+
+    /// The value of the header `name` (any case), if set.
+    pub fn get(&self, name: &str) -> Option<&HeaderValue> {
+        self.map.get(name)
     }
 
     /// Whether a header of this name is set.

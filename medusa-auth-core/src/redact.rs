@@ -74,7 +74,7 @@ fn gap_kind(gap: &str) -> Gap {
 /// word after `Bearer` or `Basic`. Borrowed as it is when nothing was masked.
 ///
 /// ```
-/// use medusa_auth_core::redact::redact_credentials;
+/// use medusa_auth_core::internal::redact_credentials;
 /// let body = r#"{"access_token":"eyJhbGciOiJIUzI1NiJ9.e30.sig","note":"ok"}"#;
 /// assert_eq!(redact_credentials(body), r#"{"access_token":"[REDACTED]","note":"ok"}"#);
 /// assert_eq!(redact_credentials("password must be a string"), "password must be a string");

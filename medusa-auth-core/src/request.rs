@@ -1,54 +1,115 @@
-//! Building the request of each call (SPEC §1, §2, §5).
+//! Building the `http::Request` of one attempt: the client's configuration (base
+//! URL, user agent, default headers, API key, publishable key), the credentials the
+//! route may carry, and the caller's headers.
 
 use bytes::Bytes;
+use http::Method;
 use http::header::{self, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Serialize;
 
 use crate::base_url::BaseUrl;
-use crate::calls::{AuthRequest, Call};
 use crate::credentials::{AccessToken, Side};
 use crate::error::{ConfigError, Error, InvalidInput};
 use crate::headers::{
-    ACCESS_TOKEN, CustomHeaders, IDEMPOTENCY_KEY, PUBLISHABLE_API_KEY, checked_value,
+    ACCESS_TOKEN, CustomHeaders, IDEMPOTENCY_KEY, PUBLISHABLE_API_KEY, checked_value, is_credential,
 };
-use crate::secret::{wiped_bytes, wiped_header_value};
-use crate::validation;
+use crate::secret::wiped_header_value;
 
 /// `User-Agent: medusa-auth/<version>`, unless overridden.
 pub const DEFAULT_USER_AGENT: &str = concat!("medusa-auth/", env!("CARGO_PKG_VERSION"));
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
-/// The credentials a session handle offers for one request. The factory decides
-/// which of them go with which call.
+/// Which credentials a request may carry besides the session cookie (which the jar
+/// sends to every request of the origin and path that set it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// The route family: `/admin` routes take admin credentials, `/store` routes
+    /// store credentials; `None` for any other route, which takes neither.
+    pub side: Option<Side>,
+    /// Whether the bearer JWT of `side` goes with it.
+    pub bearer: bool,
+    /// Whether an API token goes with it (admin routes only).
+    pub api_token: bool,
+    /// Whether the publishable key goes with it (store routes only).
+    pub publishable_key: bool,
+}
+
+impl Scope {
+    /// The credentials of a request to any Medusa route, by its family: on `/admin…`
+    /// the admin JWT and the API token, on `/store…` the store JWT and the
+    /// publishable key, on any other route only the cookie.
+    pub fn for_path(path: &str) -> Scope {
+        let under = |prefix: &str| {
+            path.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        let side = if under("/admin") {
+            Some(Side::Admin)
+        } else if under("/store") {
+            Some(Side::Store)
+        } else {
+            None
+        };
+        Scope {
+            side,
+            bearer: side.is_some(),
+            api_token: side == Some(Side::Admin),
+            publishable_key: side == Some(Side::Store),
+        }
+    }
+}
+
+/// The credentials a session handle offers for one request. The factory decides,
+/// by the request's [`Scope`], which of them go.
 #[derive(Debug, Default, Clone)]
 pub struct OutgoingCredentials<'a> {
     /// The `Cookie` header the handle's jar made for this request.
     pub cookie: Option<HeaderValue>,
-    /// A bearer JWT; sent only to routes of its own side.
+    /// The bearer JWT of the request's side; sent only to routes of that side.
     pub bearer: Option<&'a AccessToken>,
     /// An API token for admin routes; overrides the client's `api_key`.
     pub api_token: Option<&'a SecretString>,
 }
 
-#[derive(Serialize)]
-struct LoginBody<'a> {
-    email: &'a str,
-    password: &'a str,
+/// What one request is, before credentials: route, query, body and the caller's
+/// headers.
+#[derive(Debug, Clone)]
+pub struct Outgoing<'a> {
+    /// The method.
+    pub method: &'a Method,
+    /// The path under the base URL (`/store/auth`), starting with `/`.
+    pub path: &'a str,
+    /// The query string, already encoded, without `?`; empty for none.
+    pub query: &'a str,
+    /// The body; empty for none.
+    pub body: &'a Bytes,
+    /// The body's `Content-Type` (`application/json` when `None` and a body is set).
+    pub content_type: Option<&'a HeaderValue>,
+    /// Which credentials it may carry.
+    pub scope: Scope,
+    /// The caller's headers, which win over every other.
+    pub custom: &'a CustomHeaders,
 }
 
-/// Builds the `http::Request` of each call, with no I/O: the client configuration
-/// that shapes every request (base URL, user agent, default headers, API key,
-/// publishable key).
+/// Builds each attempt's `http::Request`, with no I/O.
 ///
 /// ```
-/// use medusa_auth_core::{AuthRequest, BaseUrl, CustomHeaders, OutgoingCredentials, RequestFactory};
+/// use bytes::Bytes;
+/// use medusa_auth_core::CustomHeaders;
+/// use medusa_auth_core::internal::{BaseUrl, Outgoing, OutgoingCredentials, RequestFactory, Scope};
 /// let factory = RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000")?);
 /// let request = factory.build(
-///     &AuthRequest::StoreExists { email: "a/b+c@x.io" },
+///     &Outgoing {
+///         method: &http::Method::GET,
+///         path: "/store/auth/a%2Fb%2Bc@x.io",
+///         query: "",
+///         body: &Bytes::new(),
+///         content_type: None,
+///         scope: Scope::for_path("/store/auth"),
+///         custom: &CustomHeaders::new(),
+///     },
 ///     &OutgoingCredentials::default(),
-///     &CustomHeaders::new(),
 ///     None,
 /// )?;
 /// assert_eq!(request.uri(), "http://127.0.0.1:9000/store/auth/a%2Fb%2Bc@x.io");
@@ -88,14 +149,14 @@ impl RequestFactory {
         self
     }
 
-    /// The JS `apiKey`: an admin API token sent as `x-medusa-access-token` on every
-    /// admin call but the login (`POST /admin/auth`), never on store calls.
+    /// The JS `apiKey`: an admin API token sent as `x-medusa-access-token` where a
+    /// route takes an API token (admin routes, not the logins).
     pub fn with_api_key(mut self, api_key: &SecretString) -> Result<Self, ConfigError> {
         self.api_key = Some(sensitive_value(ACCESS_TOKEN.as_str(), api_key)?);
         Ok(self)
     }
 
-    /// The JS `publishableApiKey`: sent as `x-publishable-api-key` on every request.
+    /// The JS `publishableApiKey`: sent as `x-publishable-api-key` on store routes.
     pub fn with_publishable_api_key(mut self, key: &str) -> Result<Self, ConfigError> {
         self.publishable_api_key = Some(checked_value(PUBLISHABLE_API_KEY.as_str(), key)?);
         Ok(self)
@@ -106,110 +167,98 @@ impl RequestFactory {
         &self.base_url
     }
 
-    /// Builds the request of `request`.
+    /// Builds one attempt of `outgoing`.
     ///
     /// Headers, lowest precedence first: `Accept`, `Content-Type` (on bodies),
-    /// `User-Agent`; the client's default headers; the credentials this call takes
-    /// (cookie; the bearer JWT and API token of its side, but not on the password
-    /// login); `x-publishable-api-key`; `Idempotency-Key` (given for POST calls when
-    /// retries are on); then `custom`, which wins over all of them.
+    /// `User-Agent`; the client's default headers (an API token among them only on
+    /// admin routes); the credentials its [`Scope`] allows (the cookie; the bearer
+    /// JWT of its side; the API token; the publishable key); `Idempotency-Key` (on
+    /// POST, when given); then the caller's headers, which win over all of them.
     ///
-    /// Fails, before anything is sent, on an invalid email or password, an API token
-    /// in `custom` on a store call, or a bearer token of the other side.
+    /// Fails, before anything is sent, on an API token among the caller's headers of
+    /// a request that is not for an admin route, or a bearer token of the other side.
     pub fn build(
         &self,
-        request: &AuthRequest<'_>,
+        outgoing: &Outgoing<'_>,
         credentials: &OutgoingCredentials<'_>,
-        custom: &CustomHeaders,
         idempotency_key: Option<&str>,
     ) -> Result<http::Request<Bytes>, Error> {
-        let call = request.call();
-        let side = call.side();
-        if side == Side::Store && custom.contains(&ACCESS_TOKEN) {
+        let scope = outgoing.scope;
+        let admin = scope.side == Some(Side::Admin);
+        if !admin && outgoing.custom.contains(&ACCESS_TOKEN) {
             return Err(InvalidInput::ApiTokenOnStoreRoute.into());
         }
-        if let Some(token) = credentials.bearer {
-            if token.side() != side {
+        let bearer = credentials.bearer.filter(|_| scope.bearer);
+        if let Some(token) = bearer {
+            if Some(token.side()) != scope.side {
                 return Err(InvalidInput::BearerForOtherSide {
                     token_side: token.side(),
-                    call_side: side,
+                    call_side: scope.side.unwrap_or(Side::Store),
                 }
                 .into());
             }
         }
 
-        let body = match request.login() {
-            Some((email, password)) => {
-                validation::validate_email(email)?;
-                validation::validate_password(password)?;
-                let password = password.expose_secret();
-                let body = LoginBody { email, password };
-                // Room for the worst case (every character escaped as \uXXXX), so the
-                // buffer never grows and leaves a copy of the password behind; the
-                // body is wiped when dropped.
-                let mut json = Vec::with_capacity(32 + 6 * (email.len() + password.len()));
-                // Serializing two strings into JSON cannot fail.
-                let _ = serde_json::to_writer(&mut json, &body);
-                wiped_bytes(json)
-            }
-            None => {
-                if let AuthRequest::StoreExists { email } = request {
-                    validation::validate_lookup_email(email)?;
-                }
-                Bytes::new()
-            }
-        };
-
         let mut headers = HeaderMap::with_capacity(8);
         headers.insert(header::ACCEPT, APPLICATION_JSON);
-        if !body.is_empty() {
-            headers.insert(header::CONTENT_TYPE, APPLICATION_JSON);
+        if !outgoing.body.is_empty() {
+            let content_type = outgoing.content_type.cloned().unwrap_or(APPLICATION_JSON);
+            headers.insert(header::CONTENT_TYPE, content_type);
         }
         headers.insert(header::USER_AGENT, self.user_agent.clone());
         for (name, value) in self.default_headers.iter() {
-            if side == Side::Store && name == ACCESS_TOKEN {
-                continue;
+            // A client refuses credential headers among its defaults; one that came in
+            // by another way (an API token, a publishable key) still goes only where
+            // the route takes it.
+            let refused = if name == ACCESS_TOKEN {
+                !(admin && scope.api_token)
+            } else if name == PUBLISHABLE_API_KEY {
+                !scope.publishable_key
+            } else {
+                is_credential(name)
+            };
+            if !refused {
+                headers.insert(name.clone(), value.clone());
             }
-            headers.insert(name.clone(), value.clone());
         }
         if let Some(cookie) = &credentials.cookie {
             let mut cookie = cookie.clone();
             cookie.set_sensitive(true);
             headers.insert(header::COOKIE, cookie);
         }
-        if call.sends_side_credentials() {
-            if let Some(token) = credentials.bearer {
-                headers.insert(header::AUTHORIZATION, bearer_value(token)?);
-            }
-            if side == Side::Admin {
-                let api_token = match credentials.api_token {
-                    Some(token) => Some(sensitive_value(ACCESS_TOKEN.as_str(), token)?),
-                    None => self.api_key.clone(),
-                };
-                if let Some(value) = api_token {
-                    headers.insert(ACCESS_TOKEN, value);
-                }
+        if let Some(token) = bearer {
+            headers.insert(header::AUTHORIZATION, bearer_value(token)?);
+        }
+        if admin && scope.api_token {
+            let api_token = match credentials.api_token {
+                Some(token) => Some(sensitive_value(ACCESS_TOKEN.as_str(), token)?),
+                None => self.api_key.clone(),
+            };
+            if let Some(value) = api_token {
+                headers.insert(ACCESS_TOKEN, value);
             }
         }
-        if let Some(key) = &self.publishable_api_key {
-            headers.insert(PUBLISHABLE_API_KEY, key.clone());
+        if scope.publishable_key && scope.side == Some(Side::Store) {
+            if let Some(key) = &self.publishable_api_key {
+                headers.insert(PUBLISHABLE_API_KEY, key.clone());
+            }
         }
-        if let (Some(key), true) = (idempotency_key, call.method() == http::Method::POST) {
+        if let (Some(key), true) = (idempotency_key, outgoing.method == Method::POST) {
             headers.insert(
                 IDEMPOTENCY_KEY,
                 checked_value(IDEMPOTENCY_KEY.as_str(), key)?,
             );
         }
-        custom.apply_to(&mut headers);
+        outgoing.custom.apply_to(&mut headers);
 
-        let uri =
-            self.base_url
-                .uri_for(&request.path())
-                .map_err(|_| InvalidInput::InvalidEmail {
-                    reason: "it cannot be sent in a URL",
-                })?;
-        let mut built = http::Request::new(body);
-        *built.method_mut() = call.method();
+        let uri = self
+            .base_url
+            .uri_with_query(outgoing.path, outgoing.query)
+            .map_err(|_| InvalidInput::InvalidPath {
+                reason: "it does not make a valid request URI",
+            })?;
+        let mut built = http::Request::new(outgoing.body.clone());
+        *built.method_mut() = outgoing.method.clone();
         *built.uri_mut() = uri;
         *built.headers_mut() = headers;
         Ok(built)
@@ -240,10 +289,25 @@ pub(crate) fn bearer_value(token: &AccessToken) -> Result<HeaderValue, InvalidIn
         })
 }
 
-impl Call {
-    /// Whether `RequestFactory::build` puts an `Idempotency-Key` on this call when
-    /// given one (POST calls).
-    pub fn takes_idempotency_key(self) -> bool {
-        self.method() == http::Method::POST
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_belongs_to_the_family_of_its_first_segment() {
+        let family = |path| Scope::for_path(path).side;
+        assert_eq!(family("/admin"), Some(Side::Admin));
+        assert_eq!(family("/admin/users"), Some(Side::Admin));
+        assert_eq!(family("/store/products"), Some(Side::Store));
+        assert_eq!(family("/store"), Some(Side::Store));
+        for other in ["/administrator", "/stores", "/health", "/auth/session", "/"] {
+            assert_eq!(family(other), None, "{other}");
+            let scope = Scope::for_path(other);
+            assert!(!scope.bearer && !scope.api_token && !scope.publishable_key);
+        }
+        let store = Scope::for_path("/store/carts");
+        assert!(store.bearer && store.publishable_key && !store.api_token);
+        let admin = Scope::for_path("/admin/users");
+        assert!(admin.bearer && admin.api_token && !admin.publishable_key);
     }
 }

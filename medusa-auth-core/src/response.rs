@@ -1,17 +1,13 @@
-//! Reading the response of each call into a typed value or a typed error (SPEC §3).
+//! Reading a response into a typed value or the typed error it stands for.
 
 use std::borrow::Cow;
 
 use bytes::Bytes;
 use http::{Response, StatusCode, header};
-use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::credentials::{AccessToken, Side};
 use crate::error::{ApiError, ApiErrorKind, DecodeError, Error};
-use crate::models::envelopes::{CustomerEnvelope, ExistsEnvelope, TokenEnvelope, UserEnvelope};
-use crate::models::{Customer, User};
 use crate::redact::redact_credentials;
 
 /// The longest excerpt of an unexpected body kept in an error, in characters.
@@ -19,50 +15,15 @@ pub const EXCERPT_LEN: usize = 200;
 /// How much of an error body is looked at.
 const ERROR_BODY_SCAN: usize = 16 * 1024;
 
-/// Reads `{"user": User}` (admin `create_session`, `get_session`).
-pub fn read_user(response: &Response<Bytes>) -> Result<User, Error> {
-    read_json::<UserEnvelope>(response, "admin session response").map(|e| e.user)
-}
-
-/// Reads `{"customer": Customer}` (store `authenticate`, `get_session`).
-pub fn read_customer(response: &Response<Bytes>) -> Result<Customer, Error> {
-    read_json::<CustomerEnvelope>(response, "store session response").map(|e| e.customer)
-}
-
-/// Reads `{"access_token": JWT}` (`get_token` of `side`).
-///
-/// A token that is empty or could not be sent back in an `Authorization` header (a
-/// control character, non-ASCII text) is a [`Error::Decode`] here, rather than a
-/// stored token that makes every later call of its side fail.
-pub fn read_access_token(response: &Response<Bytes>, side: Side) -> Result<AccessToken, Error> {
-    const WHAT: &str = "token response";
-    let token = AccessToken::new(
-        side,
-        read_json::<TokenEnvelope>(response, WHAT)?.access_token,
-    );
-    if token.expose_secret().is_empty() || token.authorization().is_none() {
-        return Err(Error::Decode(DecodeError::unusable(
-            response.status(),
-            WHAT,
-            "access_token",
-            "not a token that can be sent in an Authorization header",
-        )));
+/// Reads the answer of a request to any route: a 2xx JSON body into `T` (an empty
+/// body reads as `null`, so `()`, `Option<_>` and `serde_json::Value` take it), or
+/// the error any other answer stands for.
+pub fn read_any_json<T: DeserializeOwned>(response: &Response<Bytes>) -> Result<T, Error> {
+    const WHAT: &str = "response";
+    if response.status().is_success() && response.body().iter().all(u8::is_ascii_whitespace) {
+        return serde_json::from_slice(b"null").map_err(|_| decode_error::<T>(response, WHAT));
     }
-    Ok(token)
-}
-
-/// Reads `{"exists": bool}` (store `exists`).
-pub fn read_exists(response: &Response<Bytes>) -> Result<bool, Error> {
-    read_json::<ExistsEnvelope>(response, "exists response").map(|e| e.exists)
-}
-
-/// Reads the answer of `delete_session`: any 2xx (the body is the text `OK`).
-pub fn read_ok(response: &Response<Bytes>) -> Result<(), Error> {
-    if response.status().is_success() {
-        Ok(())
-    } else {
-        Err(read_error(response))
-    }
+    read_json(response, WHAT)
 }
 
 /// Reads a JSON success body into `T`, or the error the response stands for.
@@ -131,7 +92,7 @@ pub fn read_error(response: &Response<Bytes>) -> Error {
             .ok()
             .and_then(|m| m.message)
             .map(masked);
-        return Error::Unauthorized { status, message };
+        return Error::Unauthorized { message };
     }
     if let Ok(wire) = serde_json::from_slice::<WireError>(scanned) {
         return Error::Api(ApiError {

@@ -1,4 +1,4 @@
-//! The retry rules of SPEC §5, as pure decisions.
+//! The retry rules, as pure decisions.
 //!
 //! Kept from the JS client: with `max_retries > 0`, a call is tried again when no
 //! response came (connection error, timeout), on 409 and on 501–599; never on 500,
@@ -7,7 +7,9 @@
 //! delay; any other value stops retrying. Added here: jitter on the computed delay,
 //! a cap on it, and an overall deadline for the call.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+use jiff::Timestamp;
 
 use http::{HeaderValue, StatusCode};
 
@@ -26,26 +28,25 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
 /// (0 < delay ≤ 300 s). `None` means: do not retry.
 ///
 /// ```
-/// use std::time::{Duration, SystemTime};
+/// use std::time::Duration;
 /// use http::HeaderValue;
-/// use medusa_auth_core::retry::retry_after_delay;
-/// let now = httpdate::parse_http_date("Sun, 22 Nov 2026 13:08:29 GMT").unwrap();
+/// use medusa_auth_core::internal::retry_after_delay;
+/// let now: medusa_auth_core::Timestamp = "2026-11-22T13:08:29Z".parse()?;
 /// assert_eq!(retry_after_delay(&HeaderValue::from_static("2"), now), Some(Duration::from_secs(2)));
 /// let date = HeaderValue::from_static("Sun, 22 Nov 2026 13:08:39 GMT");
 /// assert_eq!(retry_after_delay(&date, now), Some(Duration::from_secs(10)));
 /// assert_eq!(retry_after_delay(&HeaderValue::from_static("0"), now), None);
 /// assert_eq!(retry_after_delay(&HeaderValue::from_static("301"), now), None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn retry_after_delay(value: &HeaderValue, now: SystemTime) -> Option<Duration> {
+pub fn retry_after_delay(value: &HeaderValue, now: Timestamp) -> Option<Duration> {
     let text = value.to_str().ok()?.trim();
     let delay = if !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit())
     {
         Duration::from_secs(text.parse::<u64>().ok()?)
     } else {
-        httpdate::parse_http_date(text)
-            .ok()?
-            .duration_since(now)
-            .ok()?
+        let at = Timestamp::try_from(httpdate::parse_http_date(text).ok()?).ok()?;
+        Duration::try_from(at.duration_since(now)).ok()?
     };
     (!delay.is_zero() && delay <= MAX_RETRY_AFTER).then_some(delay)
 }
@@ -188,7 +189,7 @@ impl RetryPolicy {
         outcome: AttemptOutcome<'_>,
         retries_done: u32,
         elapsed: Duration,
-        now: SystemTime,
+        now: Timestamp,
         random: f64,
     ) -> RetryDecision {
         let (retryable, retry_after) = match outcome {
@@ -236,8 +237,8 @@ impl RetryPolicy {
 mod tests {
     use super::*;
 
-    fn now() -> SystemTime {
-        httpdate::parse_http_date("Sun, 22 Nov 2026 13:08:29 GMT").unwrap()
+    fn now() -> Timestamp {
+        "2026-11-22T13:08:29Z".parse().unwrap()
     }
 
     fn status(code: u16) -> AttemptOutcome<'static> {

@@ -6,10 +6,11 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use jiff::Timestamp;
 
 /// A boxed error source.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -44,7 +45,7 @@ pub trait Sleep: Send + Sync + 'static {
 /// tests can hand it a fixed or manual one.
 pub trait Clock: Send + Sync + 'static {
     /// The current wall-clock time.
-    fn now(&self) -> SystemTime;
+    fn now(&self) -> Timestamp;
 }
 
 /// The operating system's clock.
@@ -52,8 +53,8 @@ pub trait Clock: Send + Sync + 'static {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
     }
 }
 
@@ -83,12 +84,16 @@ impl fmt::Display for TransportErrorKind {
 }
 
 /// The typed error of a [`HttpTransport`], with its source.
-#[derive(Debug, thiserror::Error)]
-#[error("{kind}")]
+///
+/// Its `Display` names the server and the deepest cause, as in `could not connect to
+/// 127.0.0.1:9000: connection refused`; the cause is also kept as
+/// [`source`](std::error::Error::source), for a reporter that walks the chain. Its
+/// `Debug` shows the cause as `Display` does, with what looks like a credential
+/// masked.
 pub struct TransportError {
     kind: TransportErrorKind,
     may_have_reached_server: bool,
-    #[source]
+    target: Option<String>,
     source: Option<BoxError>,
 }
 
@@ -101,6 +106,7 @@ impl TransportError {
         TransportError {
             kind,
             may_have_reached_server,
+            target: None,
             source: None,
         }
     }
@@ -132,9 +138,28 @@ impl TransportError {
         self
     }
 
+    /// Names the server the request was for (`host:port`), shown by `Display`; the
+    /// client sets it to its base URL's when a transport did not.
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    pub(crate) fn with_target_if_unset(self, target: &str) -> Self {
+        match self.target {
+            Some(_) => self,
+            None => self.with_target(target),
+        }
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
+    }
+
+    /// The server the request was for (`host:port`), when known.
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_deref()
     }
 
     /// Whether the server may have received the request.
@@ -146,6 +171,98 @@ impl TransportError {
     pub fn is_retryable(&self) -> bool {
         self.kind != TransportErrorKind::BodyTooLarge
     }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("target", &self.target)
+            .field("may_have_reached_server", &self.may_have_reached_server)
+            .field(
+                "cause",
+                &self.source.as_deref().map(|source| describe_cause(source)),
+            )
+            .finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let preposition = match self.kind {
+            TransportErrorKind::Connect => "to",
+            TransportErrorKind::TimedOut => "waiting for",
+            TransportErrorKind::BodyTooLarge => "from",
+            TransportErrorKind::Other => "talking to",
+        };
+        write!(f, "{}", self.kind)?;
+        if let Some(target) = &self.target {
+            write!(f, " {preposition} {target}")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {}", describe_cause(source.as_ref()))?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
+    }
+}
+
+/// The kinds of operating-system error whose name says it all (`connection refused`);
+/// any other (a DNS failure is `uncategorized`) is told by its own message.
+fn described_by_kind(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        kind,
+        ConnectionRefused
+            | ConnectionReset
+            | ConnectionAborted
+            | NotConnected
+            | AddrInUse
+            | AddrNotAvailable
+            | BrokenPipe
+            | TimedOut
+            | UnexpectedEof
+            | PermissionDenied
+    )
+}
+
+/// The deepest cause of `error`, in words: an operating-system error by its kind
+/// (`connection refused`, `timed out` …), anything else by its own message with
+/// what looks like a credential masked, at most 200 characters.
+fn describe_cause(error: &(dyn StdError + 'static)) -> String {
+    let mut deepest = error;
+    let mut os_kind = None;
+    let mut depth = 0;
+    let mut next = Some(error);
+    while let Some(current) = next {
+        depth += 1;
+        if depth > 32 {
+            break;
+        }
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            if described_by_kind(io.kind()) {
+                os_kind = Some(io.kind());
+            }
+        }
+        deepest = current;
+        next = current.source();
+    }
+    let text = match os_kind {
+        Some(kind) => kind.to_string(),
+        None => deepest.to_string(),
+    };
+    let text: String = crate::redact::redact_credentials(&text)
+        .chars()
+        .take(200)
+        .collect();
+    text
 }
 
 #[async_trait]
@@ -166,7 +283,7 @@ impl<T: Sleep + ?Sized> Sleep for std::sync::Arc<T> {
 }
 
 impl<T: Clock + ?Sized> Clock for std::sync::Arc<T> {
-    fn now(&self) -> SystemTime {
+    fn now(&self) -> Timestamp {
         (**self).now()
     }
 }

@@ -1,12 +1,12 @@
-//! Reading every recorded answer of transcripts.md, and the SPEC §3 situations the
+//! Reading every recorded answer of transcripts.md, and the error situations the
 //! transcripts do not show, into typed values and typed errors.
 
 use bytes::Bytes;
 use http::{Response, StatusCode};
-use medusa_auth_core::response::{
-    read_access_token, read_customer, read_error, read_exists, read_ok, read_user,
+use medusa_auth_core::internal::{
+    read_access_token, read_customer, read_error, read_exists, read_json, read_ok, read_user,
 };
-use medusa_auth_core::{ApiErrorKind, Error, ExposeSecret, Side, UserRole};
+use medusa_auth_core::{ApiErrorKind, Error, ExposeSecret, Side, Timestamp, UserRole};
 use medusa_auth_testdata::{exchange, production};
 
 fn hand_made(status: u16, content_type: Option<&str>, body: &str) -> Response<Bytes> {
@@ -138,16 +138,11 @@ fn text_401s_are_unauthorized() {
     ] {
         let error = read_user(&exchange(number).response()).unwrap_err();
         assert!(
-            matches!(
-                error,
-                Error::Unauthorized {
-                    status: StatusCode::UNAUTHORIZED,
-                    message: None
-                }
-            ),
+            matches!(error, Error::Unauthorized { message: None, .. }),
             "exchange {number}: {error:?}"
         );
         assert!(error.is_unauthorized());
+        assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
         assert!(!error.is_retryable());
     }
 }
@@ -201,6 +196,7 @@ fn html_pages_are_unexpected_responses_with_an_excerpt() {
         status,
         content_type,
         excerpt,
+        ..
     } = &error
     else {
         panic!("{error:?}");
@@ -448,4 +444,72 @@ fn bodies_of_any_shape_never_panic() {
             let _ = read_ok(&response);
         }
     }
+}
+
+#[test]
+fn model_dates_and_token_expiry_are_timestamps() {
+    let user = read_user(&exchange(12).response()).unwrap();
+    let created: Timestamp = "2026-11-22T13:08:22.896Z".parse().unwrap();
+    assert_eq!(user.created_at, created);
+    assert_eq!(user.deleted_at, None);
+    let customer = read_customer(&exchange(43).response()).unwrap();
+    assert!(customer.created_at <= customer.updated_at);
+    assert!(
+        customer.created_at > created,
+        "the customer was made after the admin"
+    );
+
+    let admin = read_access_token(&exchange(15).response(), Side::Admin).unwrap();
+    let claims = admin.claims().unwrap();
+    let (iat, exp) = (claims.iat.unwrap(), claims.exp.unwrap());
+    assert_eq!(exp.duration_since(iat).as_secs(), 24 * 3600);
+    assert_eq!(admin.expires_at(), Some(exp));
+    assert!(!admin.is_expired_at(iat));
+    assert!(admin.is_expired_at(exp));
+}
+
+#[test]
+fn a_json_401_keeps_its_message_with_credentials_masked() {
+    let jwt = read_access_token(&exchange(15).response(), Side::Admin)
+        .unwrap()
+        .expose_secret()
+        .to_owned();
+    let body = format!(r#"{{"message":"token {jwt} was revoked"}}"#);
+    let error = read_error(&hand_made(401, Some("application/json"), &body));
+    let Error::Unauthorized {
+        message: Some(message),
+        ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
+    assert!(message.starts_with("token "), "{message}");
+    assert!(message.ends_with(" was revoked"), "{message}");
+    assert!(!message.contains(&jwt), "{message}");
+    assert!(!format!("{error} {error:?}").contains(&jwt));
+}
+
+#[test]
+fn read_json_reads_any_shape_or_the_error_it_stands_for() {
+    #[derive(Debug, serde::Deserialize)]
+    struct Cart {
+        id: String,
+    }
+    let cart: Cart = read_json(
+        &hand_made(200, Some("application/json"), r#"{"id":"cart_1"}"#),
+        "cart",
+    )
+    .unwrap();
+    assert_eq!(cart.id, "cart_1");
+    let error = read_json::<Cart>(
+        &hand_made(200, Some("application/json"), r#"{"id":1}"#),
+        "cart",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&error, Error::Decode(d) if d.what == "cart" && d.path == "id"),
+        "{error:?}"
+    );
+    let error = read_json::<Cart>(&exchange(13).response(), "cart").unwrap_err();
+    assert!(error.is_unauthorized(), "{error:?}");
 }

@@ -1,31 +1,23 @@
-//! The retry rules of SPEC §5, driven through the client with a manual clock.
+//! The retry rules (the JS client's, plus jitter, a cap and a deadline), driven through the client with a manual clock.
 
 mod support;
 
 use std::time::Duration;
 
 use medusa_auth_core::{
-    AdminAuthApi, Client, ConfigError, CustomHeaders, Error, RetryPolicy, SecretString,
-    StoreAuthApi, TransportError, TransportErrorKind,
+    Client, ConfigError, Error, RetryPolicy, Session, TransportError, TransportErrorKind,
 };
-use support::{ManualClock, Scripted, header, recorded_at, run};
+use support::{ManualClock, PASSWORD, Scripted, header, recorded_at, run};
 
-fn none() -> CustomHeaders {
-    CustomHeaders::new()
-}
-
-fn password() -> SecretString {
-    "supersecret".into()
-}
-
-/// A client with `max_retries` retries and no jitter, so delays are exact.
-fn retrying(transport: &Scripted, max_retries: u32) -> (Client, ManualClock) {
+/// A session of a client with `max_retries` retries and no jitter, so delays are
+/// exact.
+fn retrying(transport: &Scripted, max_retries: u32) -> (Session, ManualClock) {
     let (builder, clock) = support::builder(transport);
     let client = builder
         .retry_policy(RetryPolicy::new(max_retries).with_jitter(0.0))
         .build()
         .unwrap();
-    (client, clock)
+    (client.session(), clock)
 }
 
 fn unavailable(transport: &Scripted, retry_after: Option<&str>) {
@@ -40,10 +32,10 @@ fn unavailable(transport: &Scripted, retry_after: Option<&str>) {
 fn no_retries_by_default_and_no_idempotency_key() {
     let transport = Scripted::new();
     unavailable(&transport, None);
-    let client = support::client(&transport);
-    let error = run(client
+    let session = support::client(&transport).session();
+    let error = run(session
         .admin()
-        .create_session("admin@example.com", &password(), &none()))
+        .create_session("admin@example.com", PASSWORD))
     .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.is_retryable());
@@ -57,10 +49,10 @@ fn back_off_then_success_with_one_idempotency_key() {
     unavailable(&transport, None);
     transport.respond(502, &[], "Bad Gateway");
     transport.answer(11);
-    let (client, clock) = retrying(&transport, 3);
-    run(client
+    let (session, clock) = retrying(&transport, 3);
+    run(session
         .admin()
-        .create_session("admin@example.com", &password(), &none()))
+        .create_session("admin@example.com", PASSWORD))
     .unwrap();
     assert_eq!(transport.sent_count(), 3);
     assert_eq!(
@@ -79,17 +71,14 @@ fn back_off_then_success_with_one_idempotency_key() {
 
     // The next call gets a key of its own.
     transport.answer(15);
-    run(client
-        .admin()
-        .get_token("admin@example.com", &password(), &none()))
-    .unwrap();
+    run(session.admin().get_token("admin@example.com", PASSWORD)).unwrap();
     assert_ne!(
         header(&transport.last(), "idempotency-key").unwrap(),
         keys[0]
     );
     // GET and DELETE carry none.
     transport.answer(12);
-    run(client.admin().get_session(&none())).unwrap();
+    run(session.admin().get_session()).unwrap();
     assert_eq!(header(&transport.last(), "idempotency-key"), None);
 }
 
@@ -99,8 +88,8 @@ fn gives_up_after_max_retries_with_the_last_answer() {
     for _ in 0..4 {
         unavailable(&transport, None);
     }
-    let (client, clock) = retrying(&transport, 2);
-    let error = run(client.store().get_session(&none())).unwrap_err();
+    let (session, clock) = retrying(&transport, 2);
+    let error = run(session.store().get_session()).unwrap_err();
     assert_eq!(error.status().unwrap().as_u16(), 503);
     assert_eq!(transport.sent_count(), 3);
     assert_eq!(
@@ -113,11 +102,12 @@ fn gives_up_after_max_retries_with_the_last_answer() {
 fn retry_after_in_seconds_and_as_a_date() {
     let transport = Scripted::new();
     unavailable(&transport, Some("2"));
-    let date = httpdate::fmt_http_date(recorded_at() + Duration::from_secs(9));
+    let date =
+        httpdate::fmt_http_date((recorded_at() + Duration::from_secs(9)).try_into().unwrap());
     unavailable(&transport, Some(&date));
     transport.answer(44);
-    let (client, clock) = retrying(&transport, 3);
-    run(client.store().get_session(&none())).unwrap_err();
+    let (session, clock) = retrying(&transport, 3);
+    run(session.store().get_session()).unwrap_err();
     // 2 s as asked; then the date, 9 s after the clock's time less the 2 s slept.
     assert_eq!(
         clock.slept(),
@@ -139,8 +129,8 @@ fn a_retry_after_out_of_range_stops_retrying() {
         let transport = Scripted::new();
         unavailable(&transport, Some(value));
         transport.answer(44);
-        let (client, clock) = retrying(&transport, 3);
-        let error = run(client.store().get_session(&none())).unwrap_err();
+        let (session, clock) = retrying(&transport, 3);
+        let error = run(session.store().get_session()).unwrap_err();
         assert_eq!(error.status().unwrap().as_u16(), 503, "{value}");
         assert_eq!(transport.sent_count(), 1, "{value}");
         assert!(clock.slept().is_empty());
@@ -167,8 +157,8 @@ fn only_409_and_501_to_599_are_retried() {
             r#"{"type":"conflict","message":"m"}"#,
         );
         transport.answer(51);
-        let (client, _) = retrying(&transport, 1);
-        let result = run(client.store().exists("customer@example.com", &none()));
+        let (session, _) = retrying(&transport, 1);
+        let result = run(session.store().exists("customer@example.com"));
         assert_eq!(result.is_ok(), retried, "{status}: {result:?}");
         assert_eq!(
             transport.sent_count(),
@@ -184,16 +174,16 @@ fn no_response_is_retried_and_then_typed() {
     transport.push(Err(TransportError::connect("connection refused")));
     transport.push(Err(TransportError::timed_out(true)));
     transport.answer(51);
-    let (client, _) = retrying(&transport, 2);
-    assert!(run(client.store().exists("customer@example.com", &none())).unwrap());
+    let (session, _) = retrying(&transport, 2);
+    assert!(run(session.store().exists("customer@example.com")).unwrap());
     assert_eq!(transport.sent_count(), 3);
 
     let transport = Scripted::new();
     for _ in 0..3 {
         transport.push(Err(TransportError::connect("connection refused")));
     }
-    let (client, _) = retrying(&transport, 2);
-    let error = run(client.store().exists("customer@example.com", &none())).unwrap_err();
+    let (session, _) = retrying(&transport, 2);
+    let error = run(session.store().exists("customer@example.com")).unwrap_err();
     let Error::Transport(cause) = &error else {
         panic!("{error:?}")
     };
@@ -212,8 +202,8 @@ fn an_oversize_body_is_not_retried() {
     let transport = Scripted::new();
     transport.push(Err(TransportError::body_too_large(8 << 20)));
     transport.answer(51);
-    let (client, _) = retrying(&transport, 3);
-    let error = run(client.store().exists("customer@example.com", &none())).unwrap_err();
+    let (session, _) = retrying(&transport, 3);
+    let error = run(session.store().exists("customer@example.com")).unwrap_err();
     assert!(matches!(&error, Error::Transport(t) if t.kind() == TransportErrorKind::BodyTooLarge));
     assert!(!error.is_retryable());
     assert_eq!(transport.sent_count(), 1);
@@ -226,15 +216,16 @@ fn the_deadline_bounds_the_whole_call() {
         unavailable(&transport, None);
     }
     let (builder, clock) = support::builder(&transport);
-    let client = builder
+    let session = builder
         .retry_policy(
             RetryPolicy::new(10)
                 .with_jitter(0.0)
                 .with_deadline(Some(Duration::from_secs(6))),
         )
         .build()
-        .unwrap();
-    run(client.store().get_session(&none())).unwrap_err();
+        .unwrap()
+        .session();
+    run(session.store().get_session()).unwrap_err();
     // 0.5 + 1.5 + 3.5 = 5.5 s fit in 6 s; the next wait (7.5 s) would not.
     assert_eq!(transport.sent_count(), 4);
     assert_eq!(
@@ -250,8 +241,8 @@ fn jitter_spreads_the_delay_within_its_band() {
         unavailable(&transport, None);
     }
     let (builder, clock) = support::builder(&transport);
-    let client = builder.max_retries(4).build().unwrap();
-    run(client.store().get_session(&none())).unwrap_err();
+    let session = builder.max_retries(4).build().unwrap().session();
+    run(session.store().get_session()).unwrap_err();
     let expected = [500u64, 1500, 3500, 7500];
     for (slept, base) in clock.slept().iter().zip(expected) {
         let ms = slept.as_millis() as u64;
@@ -281,11 +272,59 @@ fn a_builder_from_configure_needs_its_transport() {
     );
     let transport = Scripted::new();
     transport.answer(51);
-    let client = Client::configure()
+    let session = Client::configure()
         .base_url("http://127.0.0.1:9000")
         .transport(transport.clone())
         .build()
-        .unwrap();
-    assert!(run(client.store().exists("customer@example.com", &none())).unwrap());
+        .unwrap()
+        .session();
+    assert!(run(session.store().exists("customer@example.com")).unwrap());
     assert_eq!(transport.sent_count(), 1);
+}
+
+#[test]
+fn a_route_request_is_retried_like_a_call() {
+    let transport = Scripted::new();
+    unavailable(&transport, None);
+    transport.respond(
+        409,
+        &[("content-type", "application/json")],
+        r#"{"type":"conflict","message":"m"}"#,
+    );
+    transport.respond(
+        200,
+        &[("content-type", "application/json")],
+        r#"{"cart":{"id":"cart_1"}}"#,
+    );
+    let (session, clock) = retrying(&transport, 3);
+    let cart = run(session
+        .post("/store/carts")
+        .json(&serde_json::json!({"region_id": "reg_1"})))
+    .unwrap();
+    assert_eq!(cart["cart"]["id"], "cart_1");
+    assert_eq!(
+        clock.slept(),
+        [Duration::from_millis(500), Duration::from_millis(1500)]
+    );
+    // Every attempt is the same request, with one idempotency key.
+    let sent = transport.sent();
+    assert_eq!(sent.len(), 3);
+    let key = header(&sent[0], "idempotency-key").unwrap();
+    for attempt in &sent {
+        assert_eq!(
+            header(attempt, "idempotency-key").as_deref(),
+            Some(key.as_str())
+        );
+        assert_eq!(attempt.body(), sent[0].body());
+        assert_eq!(attempt.uri(), sent[0].uri());
+    }
+    // A GET carries none, and gives up after its retries with the last answer.
+    for _ in 0..2 {
+        unavailable(&transport, None);
+    }
+    let (session, _) = retrying(&transport, 1);
+    let error = run(session.get("/store/products")).unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(header(&transport.last(), "idempotency-key"), None);
+    assert_eq!(transport.sent_count(), 5);
 }

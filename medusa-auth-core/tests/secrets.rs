@@ -3,107 +3,14 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use medusa_auth_core::cookies::CookieJar;
-use medusa_auth_core::response::{read_access_token, read_user};
+use medusa_auth_core::internal::{CookieJar, RequestFactory, read_access_token, read_user};
 use medusa_auth_core::{
-    AccessToken, AdminAuthApi, BaseUrl, Client, Credentials, CustomHeaders, Error, RequestFactory,
-    SecretString, Side, StoreAuthApi,
+    AccessToken, BaseUrl, Client, Credentials, CustomHeaders, Error, ExposeSecret, SecretString,
+    Side, StoreAuthenticate, Timestamp,
 };
 use medusa_auth_testdata::exchange;
-use support::{Scripted, run};
-
-const PASSWORD: &str = "supersecret";
-const API_TOKEN: &str = "real_medusa_admin_api_token";
-
-/// Every secret of the recorded run: passwords, the API token, JWTs and cookie values.
-fn secrets() -> Vec<String> {
-    let mut secrets = vec![
-        PASSWORD.to_owned(),
-        API_TOKEN.to_owned(),
-        "client-api-key-value".to_owned(),
-    ];
-    for number in [15, 45] {
-        let body = exchange(number).response().into_body();
-        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        secrets.push(json["access_token"].as_str().unwrap().to_owned());
-    }
-    for number in [11, 13, 36, 64] {
-        let value = exchange(number).set_cookie_value().unwrap();
-        // The sid and the signature, each on its own.
-        let (sid, signature) = value.trim_start_matches("s%3A").split_once('.').unwrap();
-        secrets.extend([value.clone(), sid.to_owned(), signature.to_owned()]);
-    }
-    secrets
-}
-
-fn assert_clean(what: &str, text: &str) {
-    for secret in secrets() {
-        assert!(
-            !text.contains(&secret),
-            "{what} shows a secret ({secret:.6}…): {text}"
-        );
-    }
-}
-
-fn walk(client: &Client, transport: &Scripted) {
-    let none = CustomHeaders::new();
-    let password = SecretString::from(PASSWORD);
-    transport
-        .answer(11)
-        .answer(12)
-        .answer(15)
-        .answer(18)
-        .answer(23)
-        .answer(24);
-    transport
-        .answer(36)
-        .answer(45)
-        .answer(48)
-        .answer(60)
-        .answer(2)
-        .answer(7);
-    run(async {
-        client
-            .admin()
-            .create_session("admin@example.com", &password, &none)
-            .await
-            .unwrap();
-        client.admin().get_session(&none).await.unwrap();
-        client
-            .admin()
-            .get_token("admin@example.com", &password, &none)
-            .await
-            .unwrap();
-        client.admin().get_session(&none).await.unwrap();
-        client.admin().delete_session(&none).await.unwrap();
-        client.admin().get_session(&none).await.unwrap_err();
-        client
-            .store()
-            .authenticate("customer@example.com", &password, &none)
-            .await
-            .unwrap();
-        client
-            .store()
-            .get_token("customer@example.com", &password, &none)
-            .await
-            .unwrap();
-        client.store().get_session(&none).await.unwrap();
-        client.store().delete_session(&none).await.unwrap();
-        client
-            .admin()
-            .create_session("admin@example.com", &"wrong".into(), &none)
-            .await
-            .unwrap_err();
-        client
-            .admin()
-            .create_session("admin@example.com", &password, &none)
-            .await
-            .unwrap_err();
-    });
-}
+use support::secrets::{API_TOKEN, assert_clean};
+use support::{PASSWORD, Scripted, run};
 
 #[test]
 fn debug_and_display_of_every_secret_bearing_type() {
@@ -112,23 +19,21 @@ fn debug_and_display_of_every_secret_bearing_type() {
     let builder = builder.api_key("client-api-key-value");
     assert_clean("ClientBuilder", &format!("{builder:?}"));
     let client = builder.build().unwrap();
-    let handle = client
+    let session = client
         .session_with(Credentials::ApiToken(API_TOKEN.into()))
         .unwrap();
     transport.answer(11).answer(15).answer(45);
     run(async {
-        let none = CustomHeaders::new();
-        let password = SecretString::from(PASSWORD);
-        let user = handle
+        let user = session
             .admin()
-            .create_session("admin@example.com", &password, &none)
+            .create_session("admin@example.com", PASSWORD)
             .await
             .unwrap();
         assert_clean("User", &format!("{user:?}"));
         assert_clean("User as JSON", &serde_json::to_string(&user).unwrap());
-        let token = handle
+        let token = session
             .admin()
-            .get_token("admin@example.com", &password, &none)
+            .get_token("admin@example.com", PASSWORD)
             .await
             .unwrap();
         assert_clean("AccessToken", &format!("{token:?}"));
@@ -137,16 +42,39 @@ fn debug_and_display_of_every_secret_bearing_type() {
             &format!("{:?}", Credentials::Bearer(token.clone())),
         );
         assert_clean("TokenClaims", &format!("{:?}", token.claims()));
-        handle
+        session
             .store()
-            .get_token("customer@example.com", &password, &none)
+            .get_token("customer@example.com", PASSWORD)
             .await
             .unwrap();
     });
-    assert_clean("Session", &format!("{handle:?}"));
-    assert_clean("AdminAuth", &format!("{:?}", handle.admin()));
+    assert_clean("Session", &format!("{session:?}"));
     assert_clean("Client", &format!("{client:?}"));
-    assert_clean("RequestFactory", &format!("{:?}", client.request_factory()));
+    // A call before it is awaited, its input, and a request to any route.
+    let pending = session
+        .admin()
+        .create_session("admin@example.com", PASSWORD)
+        .header("authorization", &format!("Bearer {API_TOKEN}"));
+    assert_clean("CallBuilder", &format!("{pending:?}"));
+    assert_clean("AdminCreateSession", &format!("{:?}", pending.input()));
+    assert_clean(
+        "StoreAuthenticate",
+        &format!(
+            "{:?}",
+            StoreAuthenticate::new("customer@example.com", PASSWORD)
+        ),
+    );
+    let request = session
+        .post("/admin/users")
+        .json(&serde_json::json!({ "password": PASSWORD }))
+        .header("x-medusa-access-token", API_TOKEN);
+    assert_clean("RequestBuilder", &format!("{request:?}"));
+    assert_clean(
+        "ApiRequest",
+        &format!("{:?}", request.api_request().unwrap()),
+    );
+    drop((pending, request));
+    assert_eq!(transport.sent_count(), 3);
     assert_clean(
         "Credentials::ApiToken",
         &format!("{:?}", Credentials::ApiToken(API_TOKEN.into())),
@@ -185,7 +113,8 @@ fn debug_and_display_of_every_secret_bearing_type() {
 
     let factory = RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000").unwrap())
         .with_api_key(&API_TOKEN.into())
-        .unwrap();
+        .unwrap()
+        .with_default_headers(headers);
     assert_clean("RequestFactory with api_key", &format!("{factory:?}"));
 }
 
@@ -235,19 +164,20 @@ fn errors_never_show_a_secret() {
     transport.push(Ok(
         medusa_auth_testdata::production("POST /admin/auth").response()
     ));
-    let client = support::client(&transport);
+    let session = support::client(&transport).session();
     errors.push(
-        run(client.admin().create_session(
-            "admin@example.com",
-            &PASSWORD.into(),
-            &CustomHeaders::new(),
-        ))
+        run(session
+            .admin()
+            .create_session("admin@example.com", PASSWORD))
         .unwrap_err(),
     );
-    errors.push(Error::TokenExpired {
-        side: Side::Store,
-        expired_at: time::OffsetDateTime::UNIX_EPOCH,
-    });
+    // A logout that failed for want of an answer.
+    errors.push(Error::logout_unconfirmed(
+        Side::Admin,
+        Error::Transport(medusa_auth_core::TransportError::timed_out(true)),
+    ));
+    errors.push(Error::token_expired(Side::Store, Timestamp::UNIX_EPOCH));
+    errors.push(Error::unauthorized());
 
     for error in errors {
         let mut shown = format!("{error} {error:?}");
@@ -261,37 +191,29 @@ fn errors_never_show_a_secret() {
     let _ = AccessToken::new(Side::Admin, SecretString::from(API_TOKEN));
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
-fn trace_logs_of_a_whole_walk_hold_no_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
+fn a_transport_cause_quoting_a_credential_is_masked_in_display() {
+    // The transport's own message is its business (its `source()` is handed on as
+    // it is); what the client shows of it, with the server's name, is masked.
+    let jwt = read_access_token(&exchange(15).response(), Side::Admin)
+        .unwrap()
+        .expose_secret()
+        .to_owned();
     let transport = Scripted::new();
-    let (builder, _) = support::builder(&transport);
-    let client = builder.api_key("client-api-key-value").build().unwrap();
-    tracing::subscriber::with_default(subscriber, || walk(&client, &transport));
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    // The walk was logged: one span per call with its name, method, path and status.
-    assert!(logs.contains("call=\"admin.create_session\""), "{logs}");
-    assert!(logs.contains("status=200"), "{logs}");
-    assert!(logs.contains("path=\"/store/auth/token\""), "{logs}");
-    assert_clean("logs", &logs);
+    transport.push(Err(medusa_auth_core::TransportError::other(format!(
+        "upstream refused Authorization: Bearer {jwt}"
+    ))));
+    let session = support::client(&transport).session();
+    let error = run(session.admin().delete_session()).unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.contains("forgot"), "{shown}");
+    let Error::LogoutUnconfirmed { cause, .. } = &error else {
+        panic!("{error:?}")
+    };
+    let cause = cause.to_string();
+    assert!(
+        cause.starts_with("transport failed talking to 127.0.0.1:9000: upstream refused"),
+        "{cause}"
+    );
+    assert_clean("transport error", &format!("{shown} {cause}"));
 }

@@ -1,46 +1,57 @@
-//! The client and its session handles over an in-test transport that answers with
-//! the recorded responses of transcripts.md: cookies, tokens, logout, isolation.
+//! Sessions over an in-test transport that answers with the recorded responses of
+//! transcripts.md: cookies, tokens, logout, isolation, the least-privilege wire
+//! rules, per-call headers, and the trait objects a service holds.
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+use medusa_auth_core::internal::Endpoint;
 use medusa_auth_core::{
-    AccessToken, AdminAuthApi, Credentials, CustomHeaders, Error, ExposeSecret,
-    MissingCookieReason, SecretString, Side, StoreAuthApi,
+    AccessToken, AdminAuthApi, AuthSession, Credentials, CustomHeaders, Error, ExposeSecret,
+    InvalidInput, MissingCookieReason, SessionFactory, Side, StoreAuthApi, TransportError,
+    TransportErrorKind,
 };
 use medusa_auth_testdata::{exchange, production};
-use support::{Scripted, header, run};
-use support::{builder, client};
+use support::{
+    PASSWORD, Scripted, builder, call, client, cookie_of, header, loaded, recorded_jwt, run,
+};
 
 fn none() -> CustomHeaders {
     CustomHeaders::new()
 }
 
-fn password() -> SecretString {
-    "supersecret".into()
-}
+/// The credential headers a request carries, by name: the rules below are about
+/// which of them go where.
+const CREDENTIAL_HEADERS: [&str; 4] = [
+    "cookie",
+    "authorization",
+    "x-medusa-access-token",
+    "x-publishable-api-key",
+];
 
-fn cookie_of(number: u32) -> String {
-    format!(
-        "connect.sid={}",
-        exchange(number).set_cookie_value().unwrap()
-    )
+fn credentials_sent(request: &http::Request<Bytes>) -> Vec<&'static str> {
+    CREDENTIAL_HEADERS
+        .into_iter()
+        .filter(|name| request.headers().contains_key(*name))
+        .collect()
 }
 
 #[test]
 fn the_login_cookie_is_sent_back_byte_for_byte() {
     let transport = Scripted::new();
     transport.answer(11).answer(12);
-    let client = client(&transport);
+    let session = client(&transport).session();
     run(async {
-        let user = client
+        let user = session
             .admin()
-            .create_session("admin@example.com", &password(), &none())
+            .create_session("admin@example.com", PASSWORD)
             .await
             .unwrap();
         assert_eq!(user.email, "admin@example.com");
-        client.admin().get_session(&none()).await.unwrap();
+        session.admin().get_session().await.unwrap();
     });
     let sent = transport.sent();
     assert_eq!(header(&sent[0], "cookie"), None);
@@ -51,50 +62,45 @@ fn the_login_cookie_is_sent_back_byte_for_byte() {
         header(&exchange(12).request().unwrap(), "cookie")
     );
     assert_eq!(
-        client
-            .default_session()
-            .session_cookie()
-            .unwrap()
-            .expose_secret(),
+        session.session_cookie().unwrap().expose_secret(),
         exchange(11).set_cookie_value().unwrap()
     );
 }
 
 #[test]
 fn an_anonymous_set_cookie_is_kept_and_the_login_reuses_it() {
-    // 401 with an anonymous cookie, then a login answered with the same sid (as in
-    // exchanges 64/65), then the session is used.
+    // A login, then another login answered with the same sid (as in exchanges
+    // 64/65), then the session is used.
     let transport = Scripted::new();
     transport.answer(64).answer(65).answer(67);
-    let client = client(&transport);
+    let session = client(&transport).session();
     run(async {
-        // exchange 64 answers a login; we use it as the first anonymous cookie holder.
-        client
+        session
             .admin()
-            .create_session("admin@example.com", &password(), &none())
+            .create_session("admin@example.com", PASSWORD)
             .await
             .unwrap();
-        client
+        session
             .store()
-            .authenticate("customer@example.com", &password(), &none())
+            .authenticate("customer@example.com", PASSWORD)
             .await
             .unwrap();
-        client.admin().get_session(&none()).await.unwrap();
+        session.admin().get_session().await.unwrap();
     });
     let sent = transport.sent();
     assert_eq!(header(&sent[1], "cookie").unwrap(), cookie_of(64));
     assert_eq!(header(&sent[2], "cookie").unwrap(), cookie_of(65));
     assert_eq!(cookie_of(64), cookie_of(65), "the server kept the sid");
 
+    // 401 with an anonymous cookie: kept, and sent with the next request.
     let transport = Scripted::new();
     transport.answer(13).answer(44);
-    let client = support::client(&transport);
+    let session = client(&transport).session();
     run(async {
-        let error = client.admin().get_session(&none()).await.unwrap_err();
+        let error = session.admin().get_session().await.unwrap_err();
         assert!(error.is_unauthorized());
-        client.store().get_session(&none()).await.unwrap_err();
+        session.store().get_session().await.unwrap_err();
     });
-    // The anonymous cookie of the 401 went with the next request.
     assert_eq!(
         header(&transport.sent()[1], "cookie").unwrap(),
         cookie_of(13)
@@ -105,17 +111,18 @@ fn an_anonymous_set_cookie_is_kept_and_the_login_reuses_it() {
 fn login_200_without_a_cookie_is_a_clear_error() {
     let transport = Scripted::new();
     transport.push(Ok(production("POST /admin/auth").response()));
-    let client = client(&transport);
-    let error = run(client
+    let session = client(&transport).session();
+    let error = run(session
         .admin()
-        .create_session("admin@example.com", &password(), &none()))
+        .create_session("admin@example.com", PASSWORD))
     .unwrap_err();
     assert!(
         matches!(
             error,
             Error::SessionCookieMissing {
                 side: Side::Admin,
-                reason: MissingCookieReason::NotSet
+                reason: MissingCookieReason::NotSet,
+                ..
             }
         ),
         "{error:?}"
@@ -125,7 +132,7 @@ fn login_200_without_a_cookie_is_a_clear_error() {
         shown.contains("HTTPS") && shown.contains("bearer"),
         "{shown}"
     );
-    assert!(!shown.contains("supersecret"));
+    assert!(!shown.contains(PASSWORD));
 
     // A Secure cookie over plain HTTP to a host that is not loopback can never be sent.
     let transport = Scripted::new();
@@ -133,8 +140,9 @@ fn login_200_without_a_cookie_is_a_clear_error() {
     let (builder, _) = builder(&transport);
     let client = builder.base_url("http://shop.example.com").build().unwrap();
     let error = run(client
+        .session()
         .admin()
-        .create_session("admin@example.com", &password(), &none()))
+        .create_session("admin@example.com", PASSWORD))
     .unwrap_err();
     assert!(
         matches!(
@@ -157,11 +165,12 @@ fn login_200_without_a_cookie_is_a_clear_error() {
         .base_url("https://shop.example.com")
         .build()
         .unwrap();
-    run(client
+    let session = client.session();
+    run(session
         .admin()
-        .create_session("admin@example.com", &password(), &none()))
+        .create_session("admin@example.com", PASSWORD))
     .unwrap();
-    run(client.admin().get_session(&none())).unwrap();
+    run(session.admin().get_session()).unwrap();
     assert!(
         header(&transport.last(), "cookie")
             .unwrap()
@@ -174,32 +183,32 @@ fn an_expired_cookie_is_not_sent() {
     let transport = Scripted::new();
     transport.answer(11).answer(13);
     let (builder, clock) = builder(&transport);
-    let client = builder.build().unwrap();
-    run(client
+    let session = builder.build().unwrap().session();
+    run(session
         .admin()
-        .create_session("admin@example.com", &password(), &none()))
+        .create_session("admin@example.com", PASSWORD))
     .unwrap();
     // The cookie of exchange 11 expires at 23:08:29, ten hours after the recording.
     clock.advance(Duration::from_secs(10 * 3600));
-    run(client.admin().get_session(&none())).unwrap_err();
+    run(session.admin().get_session()).unwrap_err();
     assert_eq!(header(&transport.last(), "cookie"), None);
+    assert!(session.session_cookie().is_none());
 }
 
 #[test]
 fn a_cookie_belongs_to_its_origin() {
     let transport = Scripted::new();
     transport.answer(11).answer(13);
-    let (builder, _) = builder(&transport);
-    let client = builder.build().unwrap();
-    run(client
+    let session = client(&transport).session();
+    run(session
         .admin()
-        .create_session("admin@example.com", &password(), &none()))
+        .create_session("admin@example.com", PASSWORD))
     .unwrap();
-    let cookie = client.default_session().session_cookie().unwrap();
+    let cookie = session.session_cookie().unwrap();
     // A client for another origin given the same transport never sees it.
     let (other, _) = support::builder(&transport);
     let other = other.base_url("http://127.0.0.1:9001").build().unwrap();
-    run(other.admin().get_session(&none())).unwrap_err();
+    run(other.session().admin().get_session()).unwrap_err();
     assert_eq!(header(&transport.last(), "cookie"), None);
     assert!(!cookie.expose_secret().is_empty());
 }
@@ -208,27 +217,34 @@ fn a_cookie_belongs_to_its_origin() {
 fn delete_session_forgets_the_cookie_and_the_token() {
     let transport = Scripted::new();
     transport.answer(11).answer(15).answer(23).answer(13);
-    let client = client(&transport);
+    let session = client(&transport).session();
     run(async {
-        client
+        session
             .admin()
-            .create_session("admin@example.com", &password(), &none())
+            .create_session("admin@example.com", PASSWORD)
             .await
             .unwrap();
-        client
+        session
             .admin()
-            .get_token("admin@example.com", &password(), &none())
+            .get_token("admin@example.com", PASSWORD)
             .await
             .unwrap();
-        client.admin().delete_session(&none()).await.unwrap();
-        client.admin().get_session(&none()).await.unwrap_err();
+        assert!(session.bearer(Side::Admin).is_some());
+        session.admin().delete_session().await.unwrap();
+        session.admin().get_session().await.unwrap_err();
     });
     let sent = transport.sent();
-    assert!(header(&sent[2], "cookie").is_some() && header(&sent[2], "authorization").is_some());
+    // The logout carries the cookie only; 0.1 sent the JWT with it too.
+    assert!(
+        header(&sent[2], "cookie")
+            .unwrap()
+            .starts_with("connect.sid=s%3A")
+    );
+    assert_eq!(header(&sent[2], "authorization"), None);
     // After the logout: neither the cookie nor the JWT.
     assert_eq!(header(&sent[3], "cookie"), None);
     assert_eq!(header(&sent[3], "authorization"), None);
-    assert!(client.default_session().bearer(Side::Admin).is_none());
+    assert!(session.bearer(Side::Admin).is_none());
 }
 
 #[test]
@@ -240,25 +256,25 @@ fn store_logout_keeps_an_admin_login_in_the_same_cookie() {
         .answer(66)
         .answer(67)
         .answer(68);
-    let client = client(&transport);
+    let session = client(&transport).session();
     run(async {
-        client
+        session
             .admin()
-            .create_session("admin@example.com", &password(), &none())
+            .create_session("admin@example.com", PASSWORD)
             .await
             .unwrap();
-        client
+        session
             .store()
-            .authenticate("customer@example.com", &password(), &none())
+            .authenticate("customer@example.com", PASSWORD)
             .await
             .unwrap();
-        client.store().delete_session(&none()).await.unwrap();
+        session.store().delete_session().await.unwrap();
         // exchange 66 re-sent the cookie: it is kept, and the admin is still in.
-        client.admin().get_session(&none()).await.unwrap();
+        session.admin().get_session().await.unwrap();
         assert!(
-            client
+            session
                 .store()
-                .get_session(&none())
+                .get_session()
                 .await
                 .unwrap_err()
                 .is_unauthorized()
@@ -279,23 +295,23 @@ fn get_token_is_used_as_a_bearer_on_its_own_side_only() {
         .answer(45)
         .answer(48)
         .answer(18);
-    let client = client(&transport);
+    let session = client(&transport).session();
     run(async {
-        let token = client
+        let token = session
             .admin()
-            .get_token("admin@example.com", &password(), &none())
+            .get_token("admin@example.com", PASSWORD)
             .await
             .unwrap();
         assert_eq!(token.side(), Side::Admin);
-        client.admin().get_session(&none()).await.unwrap();
-        client.store().get_session(&none()).await.unwrap_err();
-        client
+        session.admin().get_session().await.unwrap();
+        session.store().get_session().await.unwrap_err();
+        session
             .store()
-            .get_token("customer@example.com", &password(), &none())
+            .get_token("customer@example.com", PASSWORD)
             .await
             .unwrap();
-        client.store().get_session(&none()).await.unwrap();
-        client.admin().get_session(&none()).await.unwrap();
+        session.store().get_session().await.unwrap();
+        session.admin().get_session().await.unwrap();
     });
     let sent = transport.sent();
     let admin_bearer = header(&exchange(18).request().unwrap(), "authorization").unwrap();
@@ -307,21 +323,27 @@ fn get_token_is_used_as_a_bearer_on_its_own_side_only() {
         None,
         "the admin JWT never goes to /store"
     );
+    assert_eq!(
+        header(&sent[3], "authorization"),
+        None,
+        "a login never carries a JWT"
+    );
     assert_eq!(header(&sent[4], "authorization").unwrap(), store_bearer);
     assert_eq!(header(&sent[5], "authorization").unwrap(), admin_bearer);
 }
 
 #[test]
-fn a_bearer_or_api_token_given_to_a_fresh_handle_works() {
+fn a_bearer_or_api_token_given_to_a_fresh_session_works() {
     let transport = Scripted::new();
     transport.answer(15).answer(18).answer(20);
     let client = client(&transport);
     let token = run(client
+        .session()
         .admin()
-        .get_token("admin@example.com", &password(), &none()))
+        .get_token("admin@example.com", PASSWORD))
     .unwrap();
-    let bearer_handle = client.session_with(Credentials::Bearer(token)).unwrap();
-    run(bearer_handle.admin().get_session(&none())).unwrap();
+    let with_bearer = client.session_with(Credentials::Bearer(token)).unwrap();
+    run(with_bearer.admin().get_session()).unwrap();
     assert_eq!(
         header(&transport.last(), "authorization"),
         header(&exchange(18).request().unwrap(), "authorization")
@@ -329,13 +351,13 @@ fn a_bearer_or_api_token_given_to_a_fresh_handle_works() {
     assert_eq!(
         header(&transport.last(), "cookie"),
         None,
-        "a fresh handle has no cookie"
+        "a fresh session has no cookie"
     );
 
-    let api_handle = client
+    let with_api_token = client
         .session_with(Credentials::ApiToken("real_medusa_admin_api_token".into()))
         .unwrap();
-    run(api_handle.admin().get_session(&none())).unwrap();
+    run(with_api_token.admin().get_session()).unwrap();
     assert_eq!(
         header(&transport.last(), "x-medusa-access-token").unwrap(),
         "real_medusa_admin_api_token"
@@ -349,20 +371,27 @@ fn an_api_token_is_never_sent_to_the_store() {
     transport.answer(44).answer(51);
     let (builder, _) = builder(&transport);
     let client = builder.api_key("client_api_key").build().unwrap();
-    let handle = client
-        .session_with(Credentials::ApiToken("handle_api_token".into()))
+    let session = client
+        .session_with(Credentials::ApiToken("session_api_token".into()))
         .unwrap();
-    run(handle.store().get_session(&none())).unwrap_err();
-    run(handle.store().exists("customer@example.com", &none())).unwrap();
+    run(session.store().get_session()).unwrap_err();
+    run(session.store().exists("customer@example.com")).unwrap();
     for request in transport.sent() {
         assert!(request.headers().get("x-medusa-access-token").is_none());
     }
     // And a per-call API token on a store call never leaves.
-    let custom = CustomHeaders::new()
-        .with("x-medusa-access-token", "handle_api_token")
-        .unwrap();
-    let error = run(handle.store().get_session(&custom)).unwrap_err();
-    assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+    let error = run(session
+        .store()
+        .get_session()
+        .header("x-medusa-access-token", "session_api_token"))
+    .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidInput(InvalidInput::ApiTokenOnStoreRoute)
+        ),
+        "{error:?}"
+    );
     assert_eq!(transport.sent_count(), 2);
 }
 
@@ -372,10 +401,10 @@ fn a_session_cookie_given_by_hand_is_sent() {
     transport.answer(12);
     let client = client(&transport);
     let value = exchange(11).set_cookie_value().unwrap();
-    let handle = client
+    let session = client
         .session_with(Credentials::SessionCookie(value.clone().into()))
         .unwrap();
-    run(handle.admin().get_session(&none())).unwrap();
+    run(session.admin().get_session()).unwrap();
     assert_eq!(
         header(&transport.last(), "cookie").unwrap(),
         format!("connect.sid={value}")
@@ -395,17 +424,16 @@ fn a_session_cookie_given_by_hand_is_sent() {
         let error = client.session_with(refused).unwrap_err();
         assert!(!error.to_string().contains("bad"), "{error}");
     }
+    assert_eq!(transport.sent_count(), 1);
 }
 
 #[test]
-fn two_handles_on_one_client_never_see_each_others_credentials() {
-    // Two customers logged in on two handles of one client (one transport).
+fn two_sessions_of_one_client_never_see_each_others_credentials() {
+    // Two customers logged in on two sessions of one client (one transport).
     let transport = Scripted::new();
-    let first = exchange(36).response();
-    let second = exchange(41).response();
     transport
-        .push(Ok(first))
-        .push(Ok(second))
+        .answer(36)
+        .answer(41)
         .answer(43)
         .answer(43)
         .answer_without_cookie(45)
@@ -417,21 +445,21 @@ fn two_handles_on_one_client_never_see_each_others_credentials() {
     run(async {
         alice
             .store()
-            .authenticate("customer@example.com", &password(), &none())
+            .authenticate("customer@example.com", PASSWORD)
             .await
             .unwrap();
         bob.store()
-            .authenticate("CUSTOMER@EXAMPLE.COM", &password(), &none())
+            .authenticate("CUSTOMER@EXAMPLE.COM", PASSWORD)
             .await
             .unwrap();
-        alice.store().get_session(&none()).await.unwrap();
-        bob.store().get_session(&none()).await.unwrap();
+        alice.store().get_session().await.unwrap();
+        bob.store().get_session().await.unwrap();
         bob.store()
-            .get_token("customer@example.com", &password(), &none())
+            .get_token("customer@example.com", PASSWORD)
             .await
             .unwrap();
-        bob.store().get_session(&none()).await.unwrap();
-        alice.store().delete_session(&none()).await.unwrap_err();
+        bob.store().get_session().await.unwrap();
+        alice.store().delete_session().await.unwrap_err();
     });
     let sent = transport.sent();
     let (alice_cookie, bob_cookie) = (cookie_of(36), cookie_of(41));
@@ -445,9 +473,8 @@ fn two_handles_on_one_client_never_see_each_others_credentials() {
     assert_eq!(header(&sent[6], "authorization"), None);
     assert!(alice.bearer(Side::Store).is_none());
     assert!(bob.bearer(Side::Store).is_some());
-    // Clones of a handle are the same user; new handles are not.
-    // Alice's failed logout forgot her session, not Bob's; clones of a handle are
-    // the same user.
+    // Alice's failed logout forgot her session, not Bob's; clones of a session are
+    // the same user, a new session is nobody.
     assert!(alice.clone().session_cookie().is_none());
     assert!(bob.clone().session_cookie().is_some());
     assert!(client.session().session_cookie().is_none());
@@ -458,20 +485,18 @@ fn an_expired_jwt_is_not_sent_and_the_error_says_so() {
     let transport = Scripted::new();
     transport.answer(15).answer(13);
     let (builder, clock) = builder(&transport);
-    let client = builder.build().unwrap();
-    run(client
-        .admin()
-        .get_token("admin@example.com", &password(), &none()))
-    .unwrap();
+    let session = builder.build().unwrap().session();
+    let token = run(session.admin().get_token("admin@example.com", PASSWORD)).unwrap();
     clock.advance(Duration::from_secs(25 * 3600));
-    let error = run(client.admin().get_session(&none())).unwrap_err();
+    let error = run(session.admin().get_session()).unwrap_err();
     assert!(
         matches!(
             error,
             Error::TokenExpired {
                 side: Side::Admin,
+                expired_at,
                 ..
-            }
+            } if Some(expired_at) == token.expires_at()
         ),
         "{error:?}"
     );
@@ -485,30 +510,30 @@ fn a_bearer_of_the_other_side_cannot_be_misplaced() {
     transport.answer(44);
     let client = client(&transport);
     let admin = AccessToken::new(Side::Admin, "eyJ.admin.jwt".into());
-    let handle = client.session_with(Credentials::Bearer(admin)).unwrap();
-    run(handle.store().get_session(&none())).unwrap_err();
+    let session = client.session_with(Credentials::Bearer(admin)).unwrap();
+    run(session.store().get_session()).unwrap_err();
     assert_eq!(header(&transport.last(), "authorization"), None);
 }
 
 #[test]
 fn invalid_input_sends_nothing() {
     let transport = Scripted::new();
-    let client = client(&transport);
+    let session = client(&transport).session();
     run(async {
         for result in [
-            client
+            session
                 .admin()
-                .create_session("not-an-email", &password(), &none())
+                .create_session("not-an-email", PASSWORD)
                 .await
                 .map(|_| ()),
-            client
+            session
                 .admin()
-                .get_token("admin@example.com", &"".into(), &none())
+                .get_token("admin@example.com", "")
                 .await
                 .map(|_| ()),
-            client
+            session
                 .store()
-                .authenticate("a@x.io", &"x".repeat(100_000).into(), &none())
+                .authenticate("a@x.io", "x".repeat(100_000))
                 .await
                 .map(|_| ()),
         ] {
@@ -522,26 +547,25 @@ fn invalid_input_sends_nothing() {
 fn a_lost_logout_answer_still_forgets_the_session() {
     let transport = Scripted::new();
     transport.answer(11).answer(15);
-    transport.push(Err(medusa_auth_core::TransportError::other(
-        "connection reset",
-    )));
+    transport.push(Err(TransportError::other("connection reset")));
     transport.answer(13);
-    let client = client(&transport);
+    let session = client(&transport).session();
     run(async {
-        client
+        session
             .admin()
-            .create_session("admin@example.com", &password(), &none())
+            .create_session("admin@example.com", PASSWORD)
             .await
             .unwrap();
-        client
+        session
             .admin()
-            .get_token("admin@example.com", &password(), &none())
+            .get_token("admin@example.com", PASSWORD)
             .await
             .unwrap();
-        let error = client.admin().delete_session(&none()).await.unwrap_err();
+        let error = session.admin().delete_session().await.unwrap_err();
         let Error::LogoutUnconfirmed {
             side: Side::Admin,
             cause,
+            ..
         } = &error
         else {
             panic!("{error:?}");
@@ -549,11 +573,12 @@ fn a_lost_logout_answer_still_forgets_the_session() {
         assert!(matches!(**cause, Error::Transport(_)));
         assert!(error.to_string().contains("forgot"), "{error}");
         assert!(!error.is_unauthorized());
-        client.admin().get_session(&none()).await.unwrap_err();
+        session.admin().get_session().await.unwrap_err();
     });
     let last = transport.last();
     assert_eq!(header(&last, "cookie"), None);
     assert_eq!(header(&last, "authorization"), None);
+    assert!(session.bearer(Side::Admin).is_none());
 
     // An error answer (503, no retries) forgets too.
     let transport = Scripted::new();
@@ -561,17 +586,17 @@ fn a_lost_logout_answer_still_forgets_the_session() {
         .answer(36)
         .respond(503, &[], "Service Unavailable")
         .answer(44);
-    let client = support::client(&transport);
+    let session = support::client(&transport).session();
     run(async {
-        client
+        session
             .store()
-            .authenticate("customer@example.com", &password(), &none())
+            .authenticate("customer@example.com", PASSWORD)
             .await
             .unwrap();
-        let error = client.store().delete_session(&none()).await.unwrap_err();
+        let error = session.store().delete_session().await.unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
         assert!(error.is_retryable());
-        client.store().get_session(&none()).await.unwrap_err();
+        session.store().get_session().await.unwrap_err();
     });
     assert_eq!(header(&transport.last(), "cookie"), None);
 }
@@ -580,10 +605,458 @@ fn a_lost_logout_answer_still_forgets_the_session() {
 fn a_logout_refused_with_401_is_still_classified_as_unauthorized() {
     let transport = Scripted::new();
     transport.answer(25);
-    let client = client(&transport);
-    let error = run(client.admin().delete_session(&none())).unwrap_err();
+    let session = client(&transport).session();
+    let error = run(session.admin().delete_session()).unwrap_err();
     assert!(matches!(error, Error::LogoutUnconfirmed { .. }));
     assert!(error.is_unauthorized());
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(error.api_kind(), None);
+}
+
+// The least-privilege rules of the wire: each call carries the credentials it needs
+// and no other, whatever the session holds.
+
+#[test]
+fn a_logout_sends_the_cookie_and_nothing_else() {
+    for (endpoint, answer) in [
+        (Endpoint::AdminDeleteSession, 23),
+        (Endpoint::StoreDeleteSession, 60),
+    ] {
+        let transport = Scripted::new();
+        transport.answer(answer);
+        let session = loaded(&transport);
+        run(call(&session, endpoint, "", none())).unwrap();
+        let sent = transport.last();
+        assert_eq!(credentials_sent(&sent), ["cookie"], "{endpoint}");
+        assert_eq!(header(&sent, "cookie").unwrap(), cookie_of(11));
+        // The other side's JWT is still held; this side's is forgotten.
+        let other = match endpoint.side() {
+            Side::Admin => Side::Store,
+            Side::Store => Side::Admin,
+        };
+        assert!(session.bearer(endpoint.side()).is_none(), "{endpoint}");
+        assert!(session.bearer(other).is_some(), "{endpoint}");
+    }
+}
+
+#[test]
+fn the_logins_never_carry_a_bearer_or_an_api_token() {
+    for (endpoint, answer) in [
+        (Endpoint::AdminCreateSession, 11),
+        (Endpoint::AdminGetToken, 15),
+        (Endpoint::StoreAuthenticate, 36),
+        (Endpoint::StoreGetToken, 45),
+    ] {
+        let transport = Scripted::new();
+        transport.answer(answer);
+        let session = loaded(&transport);
+        let email = match endpoint.side() {
+            Side::Admin => "admin@example.com",
+            Side::Store => "customer@example.com",
+        };
+        run(call(&session, endpoint, email, none())).unwrap();
+        let sent = transport.last();
+        // The cookie goes (the server keeps its sid); the publishable key goes to
+        // the store logins.
+        let expected: &[&str] = match endpoint.side() {
+            Side::Admin => &["cookie"],
+            Side::Store => &["cookie", "x-publishable-api-key"],
+        };
+        assert_eq!(credentials_sent(&sent), expected, "{endpoint}");
+    }
+}
+
+#[test]
+fn the_publishable_key_goes_to_store_routes_and_never_to_admin_routes() {
+    let expected = [
+        (Endpoint::AdminCreateSession, false),
+        (Endpoint::AdminGetSession, false),
+        (Endpoint::AdminDeleteSession, false),
+        (Endpoint::AdminGetToken, false),
+        (Endpoint::StoreAuthenticate, true),
+        (Endpoint::StoreGetSession, true),
+        (Endpoint::StoreDeleteSession, false),
+        (Endpoint::StoreExists, true),
+        (Endpoint::StoreGetToken, true),
+    ];
+    for (endpoint, carries_key) in expected {
+        let transport = Scripted::new();
+        let session = loaded(&transport);
+        let _ = run(call(&session, endpoint, "a@x.io", none()));
+        assert_eq!(
+            header(&transport.last(), "x-publishable-api-key"),
+            carries_key.then(|| "pk_01H".to_owned()),
+            "{endpoint}"
+        );
+    }
+    // The routes of any other request follow the same rule.
+    for (path, carries_key) in [
+        ("/store/products", true),
+        ("/store", true),
+        ("/admin/products", false),
+        ("/health", false),
+        ("/stores", false),
+    ] {
+        let transport = Scripted::new();
+        let session = loaded(&transport);
+        let _ = run(session.get(path));
+        assert_eq!(
+            header(&transport.last(), "x-publishable-api-key").is_some(),
+            carries_key,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn who_am_i_and_exists_carry_what_they_need() {
+    let cases: [(Endpoint, &[&str]); 3] = [
+        (
+            Endpoint::AdminGetSession,
+            &["cookie", "authorization", "x-medusa-access-token"],
+        ),
+        (
+            Endpoint::StoreGetSession,
+            &["cookie", "authorization", "x-publishable-api-key"],
+        ),
+        // exists: the cookie and the publishable key, no bearer.
+        (Endpoint::StoreExists, &["cookie", "x-publishable-api-key"]),
+    ];
+    for (endpoint, expected) in cases {
+        let transport = Scripted::new();
+        let session = loaded(&transport);
+        let _ = run(call(&session, endpoint, "customer@example.com", none()));
+        let sent = transport.last();
+        assert_eq!(credentials_sent(&sent), expected, "{endpoint}");
+        if let Some(bearer) = header(&sent, "authorization") {
+            let own = recorded_jwt(endpoint.side());
+            assert_eq!(bearer, format!("Bearer {}", own.expose_secret()));
+        }
+        if let Some(token) = header(&sent, "x-medusa-access-token") {
+            assert_eq!(token, "session_api_token");
+        }
+    }
+}
+
+// Per-call headers, on the call before `.await`.
+
+#[test]
+fn per_call_headers_reach_the_wire_and_win_over_defaults() {
+    let transport = Scripted::new();
+    transport.answer(12).answer(51).answer(12);
+    let (builder, _) = builder(&transport);
+    let client = builder
+        .default_header("x-tenant", "eu")
+        .default_header("x-trace", "default")
+        .user_agent("my-service/2")
+        .build()
+        .unwrap();
+    let session = client
+        .session_with(Credentials::SessionCookie(
+            exchange(11).set_cookie_value().unwrap().into(),
+        ))
+        .unwrap();
+    run(async {
+        session
+            .admin()
+            .get_session()
+            .header("x-request-id", "7f2c")
+            .header("x-trace", "per-call")
+            .header("user-agent", "per-call-agent/1")
+            .await
+            .unwrap();
+        let many = CustomHeaders::new()
+            .with("x-trace", "from-headers")
+            .unwrap()
+            .with("accept", "application/vnd.custom+json")
+            .unwrap();
+        session
+            .store()
+            .exists("customer@example.com")
+            .header("x-trace", "replaced")
+            .headers(many)
+            .header("x-request-id", "last")
+            .await
+            .unwrap();
+        // The next call has none of them.
+        session.admin().get_session().await.unwrap();
+    });
+    let sent = transport.sent();
+    assert_eq!(header(&sent[0], "x-request-id").as_deref(), Some("7f2c"));
+    assert_eq!(header(&sent[0], "x-trace").as_deref(), Some("per-call"));
+    assert_eq!(header(&sent[0], "x-tenant").as_deref(), Some("eu"));
+    assert_eq!(
+        header(&sent[0], "user-agent").as_deref(),
+        Some("per-call-agent/1")
+    );
+    assert_eq!(header(&sent[0], "cookie").unwrap(), cookie_of(11));
+    // Later ones replace earlier ones of the same name.
+    assert_eq!(header(&sent[1], "x-trace").as_deref(), Some("from-headers"));
+    assert_eq!(header(&sent[1], "x-request-id").as_deref(), Some("last"));
+    assert_eq!(
+        header(&sent[1], "accept").as_deref(),
+        Some("application/vnd.custom+json")
+    );
+    assert_eq!(header(&sent[2], "x-request-id"), None);
+    assert_eq!(header(&sent[2], "x-trace").as_deref(), Some("default"));
+    assert_eq!(
+        header(&sent[2], "user-agent").as_deref(),
+        Some("my-service/2")
+    );
+}
+
+#[test]
+fn a_per_call_header_wins_over_the_credentials_the_sdk_sets() {
+    let transport = Scripted::new();
+    transport.answer(12);
+    let session = loaded(&transport);
+    run(session
+        .admin()
+        .get_session()
+        .header("authorization", "Bearer caller-chosen"))
+    .unwrap();
+    let sent = transport.last();
+    assert_eq!(
+        header(&sent, "authorization").as_deref(),
+        Some("Bearer caller-chosen")
+    );
+    assert!(sent.headers()["authorization"].is_sensitive());
+}
+
+#[test]
+fn a_bad_header_fails_the_call_when_awaited_and_nothing_is_sent() {
+    let transport = Scripted::new();
+    transport.answer(12);
+    let session = client(&transport).session();
+    type Expected = fn(&InvalidInput) -> bool;
+    let cases: [(&str, &str, Expected); 5] = [
+        ("x-bad", "line\r\nSet-Cookie: x", |e| {
+            matches!(e, InvalidInput::InvalidHeaderValue { .. })
+        }),
+        ("x-bad", "caf\u{e9}", |e| {
+            matches!(e, InvalidInput::InvalidHeaderValue { .. })
+        }),
+        ("bad name", "v", |e| {
+            matches!(e, InvalidInput::InvalidHeaderName { .. })
+        }),
+        ("host", "evil.example", |e| {
+            matches!(e, InvalidInput::ReservedHeader { .. })
+        }),
+        ("content-length", "0", |e| {
+            matches!(e, InvalidInput::ReservedHeader { .. })
+        }),
+    ];
+    for (name, value, expected) in cases {
+        // Made, not awaited: nothing happens.
+        let pending = session
+            .store()
+            .authenticate("customer@example.com", PASSWORD)
+            .header(name, value)
+            // A good header after a bad one does not hide it.
+            .header("x-request-id", "1")
+            .headers(CustomHeaders::new().with("x-more", "2").unwrap());
+        assert_eq!(transport.sent_count(), 0);
+        match run(pending) {
+            Err(Error::InvalidInput(input)) => {
+                assert!(expected(&input), "{name}: {input:?}");
+                assert!(!input.to_string().contains("Set-Cookie"), "{input}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        assert_eq!(transport.sent_count(), 0, "{name}");
+    }
+    // The same session then works.
+    run(session.admin().get_session()).unwrap();
+    assert_eq!(transport.sent_count(), 1);
+}
+
+#[test]
+fn a_call_builder_shows_its_input_and_hides_the_password() {
+    let transport = Scripted::new();
+    let session = client(&transport).session();
+    let pending = session
+        .store()
+        .authenticate("customer@example.com", PASSWORD)
+        .header("x-request-id", "7f2c");
+    assert_eq!(pending.input().email(), "customer@example.com");
+    assert_eq!(pending.input().password().expose_secret(), PASSWORD);
+    assert_eq!(pending.input().options().headers.len(), 1);
+    let shown = format!("{pending:?}");
+    assert!(shown.contains("customer@example.com"), "{shown}");
+    assert!(shown.contains("x-request-id"), "{shown}");
+    assert!(!shown.contains(PASSWORD), "{shown}");
+    drop(pending);
+    assert_eq!(transport.sent_count(), 0, "a builder dropped sends nothing");
+}
+
+// The trait objects a service holds.
+
+#[test]
+fn an_arc_dyn_store_auth_api_makes_the_same_calls() {
+    let transport = Scripted::new();
+    transport.answer(36).answer(43).answer(51).answer(60);
+    let session = client(&transport).session();
+    let store: Arc<dyn StoreAuthApi> = Arc::new(session.clone());
+    run(async {
+        let customer = store
+            .authenticate("customer@example.com", PASSWORD)
+            .header("x-request-id", "1")
+            .await
+            .unwrap();
+        assert_eq!(customer.email, "customer@example.com");
+        store.get_session().await.unwrap();
+        assert!(store.exists("customer@example.com").await.unwrap());
+        store.delete_session().await.unwrap();
+    });
+    let sent = transport.sent();
+    let routes: Vec<String> = sent
+        .iter()
+        .map(|r| format!("{} {}", r.method(), r.uri().path()))
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            "POST /store/auth",
+            "GET /store/auth",
+            "GET /store/auth/customer@example.com",
+            "DELETE /store/auth",
+        ]
+    );
+    assert_eq!(header(&sent[0], "x-request-id").as_deref(), Some("1"));
+    assert_eq!(header(&sent[1], "cookie").unwrap(), cookie_of(36));
+    // It is the session: the logout forgot the session's cookie.
+    assert!(session.session_cookie().is_none());
+
+    let transport = Scripted::new();
+    transport.answer(11).answer(12).answer(15);
+    let session = client(&transport).session();
+    let admin: Arc<dyn AdminAuthApi> = Arc::new(session.clone());
+    run(async {
+        admin
+            .create_session("admin@example.com", PASSWORD)
+            .await
+            .unwrap();
+        admin.get_session().await.unwrap();
+        admin
+            .get_token("admin@example.com", PASSWORD)
+            .await
+            .unwrap();
+    });
+    assert_eq!(
+        header(&transport.sent()[1], "cookie").unwrap(),
+        cookie_of(11)
+    );
+    assert!(session.bearer(Side::Admin).is_some());
+}
+
+#[test]
+fn a_client_is_a_session_factory() {
+    let transport = Scripted::new();
+    transport
+        .answer(36)
+        .answer(43)
+        .json(r#"{"customer":{"id":"cus_1"}}"#);
+    let factory: Arc<dyn SessionFactory> = {
+        let (builder, _) = builder(&transport);
+        Arc::new(builder.publishable_api_key("pk_01H").build().unwrap())
+    };
+    let alice: Arc<dyn AuthSession> = factory.session();
+    let cookie = run(async {
+        alice
+            .store()
+            .authenticate("customer@example.com", PASSWORD)
+            .await
+            .unwrap();
+        alice.session_cookie().unwrap()
+    });
+    // Another session of the factory is nobody.
+    assert!(factory.session().session_cookie().is_none());
+    // One restored from the cookie is Alice again, for the v1 calls and any route.
+    let restored = factory
+        .session_with(Credentials::SessionCookie(cookie))
+        .unwrap();
+    run(async {
+        restored.store().get_session().await.unwrap();
+        let me: serde_json::Value = restored.get("/store/customers/me").await.unwrap();
+        assert_eq!(me["customer"]["id"], "cus_1");
+    });
+    let sent = transport.sent();
+    assert_eq!(header(&sent[1], "cookie").unwrap(), cookie_of(36));
+    assert_eq!(header(&sent[2], "cookie").unwrap(), cookie_of(36));
+    assert_eq!(sent[2].uri().path(), "/store/customers/me");
+    assert_eq!(
+        header(&sent[2], "x-publishable-api-key").as_deref(),
+        Some("pk_01H")
+    );
+    assert!(
+        factory
+            .session_with(Credentials::SessionCookie("bad\r\nvalue".into()))
+            .is_err()
+    );
+    restored.clear();
+    assert!(restored.session_cookie().is_none());
+    assert!(alice.session_cookie().is_some(), "sessions share nothing");
+}
+
+#[test]
+fn a_transport_error_names_the_server_and_the_cause() {
+    let refused =
+        || TransportError::connect(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+    let transport = Scripted::new();
+    transport.push(Err(refused()));
+    let session = client(&transport).session();
+    let error = run(session
+        .store()
+        .authenticate("customer@example.com", PASSWORD))
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "could not connect to 127.0.0.1:9000: connection refused"
+    );
+    let Error::Transport(cause) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(cause.target(), Some("127.0.0.1:9000"));
+    assert_eq!(cause.kind(), TransportErrorKind::Connect);
+    assert!(std::error::Error::source(cause).is_some());
+
+    // The default port of the scheme is named; a transport that named the server
+    // itself is believed.
+    let transport = Scripted::new();
+    transport
+        .push(Err(TransportError::timed_out(true)))
+        .push(Err(refused().with_target("10.0.0.7:9000")));
+    let (builder, _) = builder(&transport);
+    let session = builder
+        .base_url("https://shop.example.com/medusa")
+        .build()
+        .unwrap()
+        .session();
+    let error = run(session.admin().get_session()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "timed out waiting for shop.example.com:443"
+    );
+    let error = run(session.admin().get_session()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "could not connect to 10.0.0.7:9000: connection refused"
+    );
+
+    // A cause that quotes a credential is masked; the password of the call is never
+    // in it.
+    let jwt = recorded_jwt(Side::Admin).expose_secret().to_owned();
+    let transport = Scripted::new();
+    transport.push(Err(TransportError::other(format!(
+        "proxy said: Authorization: Bearer {jwt} rejected"
+    ))));
+    let session = client(&transport).session();
+    let error = run(session
+        .admin()
+        .create_session("admin@example.com", PASSWORD))
+    .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(shown.contains("127.0.0.1:9000"), "{shown}");
+    assert!(!error.to_string().contains(&jwt), "{error}");
+    assert!(!shown.contains(PASSWORD), "{shown}");
 }

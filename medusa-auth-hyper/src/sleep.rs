@@ -7,7 +7,7 @@ use medusa_auth_core::Sleep;
 
 /// Waits with [`tokio::time::sleep`].
 ///
-/// [`MedusaClient::builder`](crate::MedusaClient::builder) plugs it in by itself;
+/// [`Client::builder`](crate::Client::builder) plugs it in by itself;
 /// pass it to [`medusa_auth_core::ClientBuilder::sleep`] when building a core client
 /// by hand. Outside a tokio runtime it returns at once rather than panic.
 ///
@@ -15,7 +15,7 @@ use medusa_auth_core::Sleep;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// use std::time::Duration;
-/// use medusa_auth_core::Sleep as _;
+/// use medusa_auth_hyper::Sleep as _;
 /// medusa_auth_hyper::TokioSleep.sleep(Duration::from_millis(1)).await;
 /// # }
 /// ```

@@ -26,8 +26,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The largest response body read by default: 8 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
-/// How long an idle pooled connection is kept by default: 90 s.
-pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long an idle pooled connection is kept by default: 4 s, under the 5 s after
+/// which Medusa (Node's `keepAliveTimeout`, `Keep-Alive: timeout=5` on its answers)
+/// closes an idle connection, so a call does not pick one the server is closing.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 
 type Connector = HttpsConnector<HttpConnector>;
 type Pool = PooledClient<Connector, Full<Bytes>>;
@@ -101,7 +103,9 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// How long an idle connection stays in the pool (default 90 s; `None`: no limit).
+    /// How long an idle connection stays in the pool (default 4 s; `None`: no limit).
+    /// Keep it under the server's keep-alive timeout (Medusa's is 5 s): a request
+    /// sent on a connection the server is closing fails.
     pub fn pool_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.pool_idle_timeout = timeout;
         self
@@ -282,6 +286,8 @@ impl HttpTransport for HyperTransport {
                 return Box::pin(std::future::ready(Err(error)));
             }
         };
+        // Named in an error: a reference count, the URI's bytes are shared.
+        let target = request.uri().authority().cloned();
         let response = pool.request(request.map(Full::new));
         let (request_timeout, limit) = (self.request_timeout, self.max_response_bytes);
         Box::pin(async move {
@@ -289,11 +295,15 @@ impl HttpTransport for HyperTransport {
                 let response = response.await.map_err(error::from_client_error)?;
                 read_body(response, limit).await
             };
-            match tokio::time::timeout(request_timeout, exchange).await {
+            let result = match tokio::time::timeout(request_timeout, exchange).await {
                 Ok(result) => result,
                 Err(_elapsed) => Err(TransportError::timed_out(true)
                     .with_source(TransportCause::RequestTimeout(request_timeout))),
-            }
+            };
+            result.map_err(|error| match target {
+                Some(target) => error.with_target(target.as_str()),
+                None => error,
+            })
         })
     }
 }

@@ -7,9 +7,9 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use medusa_auth_core::{ConfigError, RetryPolicy};
 use medusa_auth_hyper::{
-    AdminAuthApi as _, Certificate, CustomHeaders, HyperTransport, MedusaClient, StoreAuthApi as _,
+    Certificate, Client, ConfigError, Credentials, CustomHeaders, DEFAULT_POOL_IDLE_TIMEOUT,
+    HyperTransport, HyperTransportBuilder, RetryPolicy,
 };
 use support::{RecordedClock, Server, TestPki, fixture};
 use tracing_subscriber::fmt::MakeWriter;
@@ -58,7 +58,7 @@ fn plain_http_to_a_remote_host_warns_once_per_client() {
     let captured = Captured::default();
     let warnings = |captured: &Captured| captured.text().matches(" WARN ").count();
     tracing::subscriber::with_default(captured.subscriber(tracing::Level::TRACE), || {
-        let client = MedusaClient::builder()
+        let client = Client::builder()
             .base_url("http://shop.example.com:9000/medusa")
             .api_key(SECRET_KEY)
             .build()
@@ -75,7 +75,7 @@ fn plain_http_to_a_remote_host_warns_once_per_client() {
         assert_eq!(warnings(&captured), 1);
 
         // Another client is another warning.
-        MedusaClient::builder()
+        Client::builder()
             .base_url("http://10.1.2.3")
             .build()
             .expect("valid");
@@ -89,21 +89,18 @@ fn plain_http_to_a_remote_host_warns_once_per_client() {
             "http://api.localhost",
             "http://[::1]:9000",
         ] {
-            MedusaClient::builder()
-                .base_url(quiet)
-                .build()
-                .expect("valid");
+            Client::builder().base_url(quiet).build().expect("valid");
             assert_eq!(warnings(&captured), 2, "{quiet} must not warn");
         }
         // The default base URL is http://localhost:9000.
-        MedusaClient::builder().build().expect("valid");
+        Client::builder().build().expect("valid");
         assert_eq!(warnings(&captured), 2);
     });
 }
 
 #[test]
 fn invalid_configurations_are_refused_without_quoting_secrets() {
-    let error = MedusaClient::builder()
+    let error = Client::builder()
         .base_url("https://admin:hunter2@shop.example.com")
         .build()
         .unwrap_err();
@@ -113,27 +110,27 @@ fn invalid_configurations_are_refused_without_quoting_secrets() {
     );
     assert!(!error.to_string().contains("hunter2"));
 
-    let error = MedusaClient::builder()
+    let error = Client::builder()
         .default_header("x-token", "secret\r\nInjected: yes")
         .build()
         .unwrap_err();
     assert!(matches!(error, ConfigError::InvalidHeader(_)), "{error:?}");
     assert!(!error.to_string().contains("secret"));
 
-    let error = MedusaClient::builder()
+    let error = Client::builder()
         .api_key("bad\nkey-value")
         .build()
         .unwrap_err();
     assert!(!error.to_string().contains("key-value"));
 
-    let error = MedusaClient::builder()
+    let error = Client::builder()
         .retry_policy(RetryPolicy::new(1).with_jitter(2.0))
         .build()
         .unwrap_err();
     assert!(matches!(error, ConfigError::InvalidRetryPolicy(_)));
 
     assert!(
-        MedusaClient::builder()
+        Client::builder()
             .base_url("ftp://shop.example.com")
             .build()
             .is_err()
@@ -143,15 +140,25 @@ fn invalid_configurations_are_refused_without_quoting_secrets() {
 #[test]
 fn retries_need_no_explicit_sleep() {
     // The core refuses max_retries > 0 without a Sleep; this builder plugs tokio's in.
-    MedusaClient::builder()
+    Client::builder()
         .max_retries(3)
         .build()
         .expect("TokioSleep is plugged in");
 }
 
 #[test]
+fn the_pool_keeps_idle_connections_under_medusas_keep_alive() {
+    // Medusa closes an idle connection after 5 s; the default stays under it.
+    assert_eq!(DEFAULT_POOL_IDLE_TIMEOUT, Duration::from_secs(4));
+    let shown = format!("{:?}", HyperTransportBuilder::default());
+    assert!(shown.contains("pool_idle_timeout: Some(4s)"), "{shown}");
+    let shown = format!("{:?}", Client::builder());
+    assert!(shown.contains("pool_idle_timeout: Some(4s)"), "{shown}");
+}
+
+#[test]
 fn debug_output_shows_no_secret() {
-    let builder = MedusaClient::builder()
+    let builder = Client::builder()
         .base_url("https://shop.example.com")
         .api_key(SECRET_KEY)
         .default_header("x-custom-secret", "header-value-secret");
@@ -161,6 +168,16 @@ fn debug_output_shows_no_secret() {
     let client = builder.build().expect("valid");
     let shown = format!("{client:?}");
     assert!(!shown.contains(SECRET_KEY), "{shown}");
+    let session = client
+        .session_with(Credentials::SessionCookie("s%3Acookie-value-secret".into()))
+        .expect("a valid cookie");
+    session
+        .set_credentials(Credentials::ApiToken("api-token-secret".into()))
+        .expect("a valid token");
+    let shown = format!("{session:?}");
+    for secret in ["cookie-value-secret", "api-token-secret"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
     let transport = HyperTransport::builder()
         .request_timeout(Duration::from_secs(7))
         .build();
@@ -174,7 +191,7 @@ fn debug_output_shows_no_secret() {
 async fn run_logged_flow(server: &Server, root: Option<Certificate>) -> String {
     let captured = Captured::default();
     let _guard = tracing::subscriber::set_default(captured.subscriber(tracing::Level::TRACE));
-    let mut builder = MedusaClient::builder()
+    let mut builder = Client::builder()
         .base_url(server.url())
         .api_key(SECRET_KEY)
         .clock(RecordedClock);
@@ -182,22 +199,28 @@ async fn run_logged_flow(server: &Server, root: Option<Certificate>) -> String {
         builder = builder.add_root_certificate(root);
     }
     let client = builder.build().expect("valid");
-    let none = CustomHeaders::new();
     let custom = CustomHeaders::new()
         .with("authorization", "Bearer per-call-secret-token")
         .expect("valid");
-    client
+    let session = client.session();
+    session
         .admin()
-        .create_session("admin@example.com", &"supersecret".into(), &none)
+        .create_session("admin@example.com", "supersecret")
         .await
         .expect("login");
-    client
+    session
         .admin()
-        .get_token("admin@example.com", &"supersecret".into(), &none)
+        .get_token("admin@example.com", "supersecret")
         .await
         .expect("token");
-    client.admin().get_session(&none).await.expect("session");
-    let _ = client.store().get_session(&custom).await;
+    session.admin().get_session().await.expect("session");
+    let _ = session.store().get_session().headers(custom).await;
+    // Any route, with every credential the session holds (the script's last answer, a
+    // 401, repeats).
+    let _ = session
+        .get("/admin/users")
+        .header("x-medusa-access-token", "per-call-secret-token")
+        .await;
     captured.text()
 }
 

@@ -6,9 +6,8 @@ mod support;
 use std::time::Duration;
 
 use http::Version;
-use medusa_auth_core::{HttpTransport as _, TransportErrorKind};
 use medusa_auth_hyper::{
-    Certificate, CustomHeaders, Error, HyperTransport, MedusaClient, StoreAuthApi as _,
+    Certificate, Client, Error, HttpTransport as _, HyperTransport, TransportErrorKind,
 };
 use support::{RecordedClock, Server, TestPki, chain, fixture, get};
 
@@ -38,18 +37,18 @@ async fn a_certificate_of_an_unknown_ca_is_refused_by_default() {
 async fn the_private_ca_once_added_is_trusted_and_http2_is_negotiated() {
     let pki = TestPki::new();
     let server = tls_server(&pki).await;
-    let client = MedusaClient::builder()
+    let client = Client::builder()
         .base_url(server.url())
         .add_root_certificate(Certificate::from_pem(pki.ca_pem.as_bytes()).expect("a PEM CA"))
         .clock(RecordedClock)
         .build()
         .expect("a valid configuration");
-    let none = CustomHeaders::new();
+    let session = client.session();
     for _ in 0..3 {
         assert!(
-            client
+            session
                 .store()
-                .exists("customer@example.com", &none)
+                .exists("customer@example.com")
                 .await
                 .expect("exists")
         );
@@ -98,16 +97,17 @@ async fn http2_can_be_turned_off() {
 #[tokio::test]
 async fn another_ca_does_not_make_the_server_trusted() {
     let pki = TestPki::new();
-    let other = TestPki::new();
+    let other = TestPki::other();
     let server = tls_server(&pki).await;
-    let client = MedusaClient::builder()
+    let client = Client::builder()
         .base_url(server.url())
         .add_root_certificate(Certificate::from_pem(other.ca_pem.as_bytes()).expect("a PEM CA"))
         .build()
         .expect("a valid configuration");
     let error = client
+        .session()
         .store()
-        .exists("customer@example.com", &CustomHeaders::new())
+        .exists("customer@example.com")
         .await
         .unwrap_err();
     assert!(
@@ -119,7 +119,7 @@ async fn another_ca_does_not_make_the_server_trusted() {
 #[tokio::test]
 async fn a_bundle_of_several_roots_is_read_whole() {
     let first = TestPki::new();
-    let second = TestPki::new();
+    let second = TestPki::other();
     let bundle = format!("{}\n{}", first.ca_pem, second.ca_pem);
     let roots = Certificate::from_pem_bundle(bundle.as_bytes()).expect("two certificates");
     assert_eq!(roots.len(), 2);

@@ -6,7 +6,6 @@
 
 use std::time::Instant;
 
-use medusa_auth_mock::core::{AdminAuthApi, CustomHeaders};
 use medusa_auth_mock::{FakeMedusa, Seed};
 
 const CALLS: u32 = 10_000;
@@ -14,15 +13,15 @@ const CALLS: u32 = 10_000;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fake = FakeMedusa::from_seed(&Seed::interop());
     let client = fake.client();
-    let admin = client.admin();
-    let none = CustomHeaders::new();
+    let session = client.session();
     futures::executor::block_on(async {
-        admin
-            .create_session("admin@example.com", &"supersecret".into(), &none)
+        session
+            .admin()
+            .create_session("admin@example.com", "supersecret")
             .await?;
         let started = Instant::now();
         for _ in 0..CALLS {
-            let user = admin.get_session(&none).await?;
+            let user = session.admin().get_session().await?;
             assert_eq!(user.email, "admin@example.com");
         }
         let elapsed = started.elapsed();

@@ -1,9 +1,9 @@
 //! A clock tests move by hand, for cookie, session and JWT expiry.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use medusa_auth_core::Clock;
+use medusa_auth_core::{Clock, Timestamp};
 
 /// A [`Clock`] that only moves when told. Clones share the same time, so one can go
 /// to the fake and one to the client.
@@ -11,20 +11,20 @@ use medusa_auth_core::Clock;
 /// ```
 /// use std::time::Duration;
 /// use medusa_auth_mock::ManualClock;
-/// use medusa_auth_mock::core::Clock;
+/// use medusa_auth_core::Clock;
 /// let clock = ManualClock::at_http_date("Sun, 22 Nov 2026 13:08:29 GMT");
 /// let start = clock.now();
 /// clock.advance(Duration::from_secs(24 * 3600));
-/// assert_eq!(clock.now().duration_since(start).unwrap().as_secs(), 86_400);
+/// assert_eq!(clock.now().duration_since(start).as_secs(), 86_400);
 /// ```
 #[derive(Debug, Clone)]
 pub struct ManualClock {
-    now: Arc<Mutex<SystemTime>>,
+    now: Arc<Mutex<Timestamp>>,
 }
 
 impl ManualClock {
     /// A clock showing `start`.
-    pub fn new(start: SystemTime) -> Self {
+    pub fn new(start: Timestamp) -> Self {
         ManualClock {
             now: Arc::new(Mutex::new(start)),
         }
@@ -33,7 +33,10 @@ impl ManualClock {
     /// A clock showing an HTTP-date (`Sun, 22 Nov 2026 13:08:29 GMT`); the Unix epoch
     /// when the text is not one.
     pub fn at_http_date(date: &str) -> Self {
-        ManualClock::new(httpdate::parse_http_date(date).unwrap_or(SystemTime::UNIX_EPOCH))
+        let at = httpdate::parse_http_date(date)
+            .ok()
+            .and_then(|at| Timestamp::try_from(at).ok());
+        ManualClock::new(at.unwrap_or(Timestamp::UNIX_EPOCH))
     }
 
     /// Moves the clock forward.
@@ -43,11 +46,11 @@ impl ManualClock {
     }
 
     /// Sets the time.
-    pub fn set(&self, to: SystemTime) {
+    pub fn set(&self, to: Timestamp) {
         *self.lock() = to;
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, SystemTime> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Timestamp> {
         self.now
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -62,7 +65,7 @@ impl Default for ManualClock {
 }
 
 impl Clock for ManualClock {
-    fn now(&self) -> SystemTime {
+    fn now(&self) -> Timestamp {
         *self.lock()
     }
 }

@@ -21,11 +21,12 @@ use crate::fake::FakeMedusa;
 /// ([`ThreadSleep`] unless [`MemoryTransport::with_sleep`] says otherwise).
 ///
 /// ```
+/// use medusa_auth_core::Client;
 /// use medusa_auth_mock::FakeMedusa;
-/// use medusa_auth_mock::core::{Client, CustomHeaders, StoreAuthApi};
 /// let fake = FakeMedusa::builder().customer("c@example.com", "pw").build();
 /// let client = Client::builder(fake.transport()).base_url("http://shop.test").build()?;
-/// let exists = futures::executor::block_on(client.store().exists("c@example.com", &CustomHeaders::new()))?;
+/// let session = client.session();
+/// let exists = futures::executor::block_on(async { session.store().exists("c@example.com").await })?;
 /// assert!(exists);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -103,7 +104,7 @@ impl Sleep for ThreadSleep {
 /// ```
 /// use std::time::Duration;
 /// use medusa_auth_mock::InstantSleep;
-/// use medusa_auth_mock::core::Sleep;
+/// use medusa_auth_core::Sleep;
 /// let sleep = InstantSleep::new();
 /// futures::executor::block_on(sleep.sleep(Duration::from_millis(500)));
 /// assert_eq!(sleep.waits(), vec![Duration::from_millis(500)]);

@@ -17,7 +17,7 @@ use std::future::Future;
 
 use bytes::Bytes;
 use http::{HeaderMap, Request, Response};
-use medusa_auth_mock::core::{AccessToken, HttpTransport, Side};
+use medusa_auth_core::{AccessToken, HttpTransport, Side, Timestamp, TokenClaims};
 use medusa_auth_mock::{FakeMedusa, ManualClock, Seed};
 use medusa_auth_testdata::{Exchange, exchange, exchanges, production};
 use serde_json::Value;
@@ -64,6 +64,11 @@ fn transcript_fake(clock: &ManualClock, production: bool) -> FakeMedusa {
         .admin_cors(["http://localhost:7001"])
         .production(production)
         .build()
+}
+
+/// An HTTP-date as a [`Timestamp`].
+fn http_date(date: &str) -> Timestamp {
+    Timestamp::try_from(httpdate::parse_http_date(date).unwrap()).unwrap()
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -132,7 +137,7 @@ fn same_claims(recorded: &Value, fake: &Value) -> Result<(), String> {
     let (Some(r), Some(f)) = (claims(recorded), claims(fake)) else {
         return Err("access_token is not a JWT".into());
     };
-    let lifetime = |c: &medusa_auth_mock::core::TokenClaims| c.exp.zip(c.iat).map(|(e, i)| e - i);
+    let lifetime = |c: &TokenClaims| c.exp.zip(c.iat).map(|(e, i)| e.as_second() - i.as_second());
     if r.domain != f.domain
         || r.user_id.is_some() != f.user_id.is_some()
         || r.customer_id.is_some() != f.customer_id.is_some()
@@ -274,7 +279,7 @@ where
         }
         let fake_sent_cookie = request_cookie(&request);
         if let Some(date) = header(recorded.headers(), "date") {
-            clock.set(httpdate::parse_http_date(date).unwrap());
+            clock.set(http_date(date));
         }
         let answer = send(request).await;
         if let Err(why) = compare(
@@ -373,7 +378,7 @@ async fn a_production_fake_answers_as_the_recorded_production_server() {
     for (needle, request) in production_requests() {
         let recorded = production(needle).response();
         if let Some(date) = header(recorded.headers(), "date") {
-            clock.set(httpdate::parse_http_date(date).unwrap());
+            clock.set(http_date(date));
         }
         let answer = transport.send(request).await.unwrap();
         if let Err(why) = compare(&recorded, &answer, None, None, false) {

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Method, Request, StatusCode};
-use medusa_auth_mock::core::{
-    AdminAuthApi, ApiErrorKind, Credentials, CustomHeaders, Error, ExposeSecret, HttpTransport,
-    RetryPolicy, Side, StoreAuthApi, TransportErrorKind,
+use medusa_auth_core::{
+    ApiErrorKind, Credentials, Error, ExposeSecret, HttpTransport, RetryPolicy, Side, Sleep,
+    TransportErrorKind,
 };
 use medusa_auth_mock::{
     FakeMedusa, Fault, InstantSleep, ManualClock, MemoryTransport, Seed, ThreadSleep,
@@ -17,10 +17,6 @@ use medusa_auth_mock::{
 
 const ADMIN: &str = "admin@example.com";
 const CUSTOMER: &str = "customer@example.com";
-
-fn none() -> CustomHeaders {
-    CustomHeaders::new()
-}
 
 fn fake_on(clock: &ManualClock) -> FakeMedusa {
     FakeMedusa::builder()
@@ -52,15 +48,11 @@ async fn jwts_expire_on_the_fakes_clock() {
     let fake = fake_on(&clock);
     let client = fake.client();
     let admin = client.session();
-    admin
-        .admin()
-        .get_token(ADMIN, &"supersecret".into(), &none())
-        .await
-        .unwrap();
+    admin.admin().get_token(ADMIN, "supersecret").await.unwrap();
     let store = client.session();
     store
         .store()
-        .get_token(CUSTOMER, &"supersecret".into(), &none())
+        .get_token(CUSTOMER, "supersecret")
         .await
         .unwrap();
     let admin_jwt = admin
@@ -71,13 +63,10 @@ async fn jwts_expire_on_the_fakes_clock() {
         .to_owned();
 
     clock.advance(Duration::from_secs(24 * 3600 - 1));
-    assert_eq!(
-        admin.admin().get_session(&none()).await.unwrap().email,
-        ADMIN
-    );
+    assert_eq!(admin.admin().get_session().await.unwrap().email, ADMIN);
     clock.advance(Duration::from_secs(1));
     // The client no longer sends it, and says why.
-    let error = admin.admin().get_session(&none()).await.unwrap_err();
+    let error = admin.admin().get_session().await.unwrap_err();
     assert!(
         matches!(
             error,
@@ -98,12 +87,9 @@ async fn jwts_expire_on_the_fakes_clock() {
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
 
     // The store token lives 30 days.
-    assert_eq!(
-        store.store().get_session(&none()).await.unwrap().email,
-        CUSTOMER
-    );
+    assert_eq!(store.store().get_session().await.unwrap().email, CUSTOMER);
     clock.advance(Duration::from_secs(29 * 24 * 3600));
-    assert!(store.store().get_session(&none()).await.is_err());
+    assert!(store.store().get_session().await.is_err());
 }
 
 #[tokio::test]
@@ -111,17 +97,13 @@ async fn sessions_live_ten_hours_after_their_last_use_on_the_server() {
     let clock = ManualClock::default();
     let fake = fake_on(&clock);
     let client = fake.client();
-    client
+    let session = client.session();
+    session
         .admin()
-        .create_session(ADMIN, &"supersecret".into(), &none())
+        .create_session(ADMIN, "supersecret")
         .await
         .unwrap();
-    let cookie = client
-        .default_session()
-        .session_cookie()
-        .unwrap()
-        .expose_secret()
-        .to_owned();
+    let cookie = session.session_cookie().unwrap().expose_secret().to_owned();
     let get = |cookie: &str| {
         fake.handle(
             request(Method::GET, "/admin/auth")
@@ -147,7 +129,7 @@ async fn sessions_live_ten_hours_after_their_last_use_on_the_server() {
     let fresh = set_cookie(&expired).expect("a new anonymous cookie");
     assert!(!fresh.contains(&cookie));
     // The client's own copy expired at the Expires it was given (login + 10 h).
-    assert!(client.default_session().session_cookie().is_none());
+    assert!(session.session_cookie().is_none());
 }
 
 #[tokio::test]
@@ -160,6 +142,7 @@ async fn retries_see_each_fault_and_the_same_idempotency_key() {
         .sleep(sleep.clone())
         .build()
         .unwrap();
+    let session = client.session();
     fake.fail_next(Method::POST, "/admin/auth/token", 1, Fault::status(503));
     fake.fail_next(
         Method::POST,
@@ -173,9 +156,9 @@ async fn retries_see_each_fault_and_the_same_idempotency_key() {
         1,
         Fault::status(502).retry_after("2"),
     );
-    let token = client
+    let token = session
         .admin()
-        .get_token(ADMIN, &"supersecret".into(), &none())
+        .get_token(ADMIN, "supersecret")
         .await
         .unwrap();
     assert_eq!(token.side(), Side::Admin);
@@ -200,9 +183,9 @@ async fn retries_see_each_fault_and_the_same_idempotency_key() {
 
     // Another call, another key.
     fake.reset_counters();
-    client
+    session
         .admin()
-        .get_token(ADMIN, &"supersecret".into(), &none())
+        .get_token(ADMIN, "supersecret")
         .await
         .unwrap();
     assert_ne!(fake.idempotency_keys()[0].key, keys[0].key);
@@ -219,13 +202,14 @@ async fn what_is_not_retried_is_answered_at_once() {
         .sleep(sleep.clone())
         .build()
         .unwrap();
+    let session = client.session();
     fake.fail_next(
         Method::GET,
         "/store/auth/customer@example.com",
         1,
         Fault::status(500),
     );
-    let error = client.store().exists(CUSTOMER, &none()).await.unwrap_err();
+    let error = session.store().exists(CUSTOMER).await.unwrap_err();
     assert_eq!(error.api_kind(), Some(&ApiErrorKind::UnknownError));
     fake.fail_next(
         Method::GET,
@@ -233,7 +217,7 @@ async fn what_is_not_retried_is_answered_at_once() {
         1,
         Fault::status(503).retry_after("0"),
     );
-    let error = client.store().exists(CUSTOMER, &none()).await.unwrap_err();
+    let error = session.store().exists(CUSTOMER).await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     fake.fail_next(
         Method::GET,
@@ -241,7 +225,7 @@ async fn what_is_not_retried_is_answered_at_once() {
         1,
         Fault::status(409),
     );
-    assert!(client.store().exists(CUSTOMER, &none()).await.unwrap());
+    assert!(session.store().exists(CUSTOMER).await.unwrap());
     assert_eq!(
         fake.received(Method::GET, "/store/auth/customer@example.com"),
         4
@@ -253,8 +237,9 @@ async fn what_is_not_retried_is_answered_at_once() {
 async fn faults_without_retries_come_out_typed() {
     let fake = FakeMedusa::from_seed(&Seed::interop());
     let client = fake.client();
+    let session = client.session();
     fake.fail_next(Method::GET, "/admin/auth", 1, Fault::drop_connection());
-    let error = client.admin().get_session(&none()).await.unwrap_err();
+    let error = session.admin().get_session().await.unwrap_err();
     let Error::Transport(transport) = &error else {
         panic!("{error}")
     };
@@ -262,7 +247,7 @@ async fn faults_without_retries_come_out_typed() {
     assert!(transport.may_have_reached_server());
 
     fake.fail_next(Method::GET, "/admin/auth", 1, Fault::status(409));
-    let error = client.admin().get_session(&none()).await.unwrap_err();
+    let error = session.admin().get_session().await.unwrap_err();
     assert_eq!(error.api_kind(), Some(&ApiErrorKind::Conflict));
     assert!(error.is_retryable());
 
@@ -275,7 +260,7 @@ async fn faults_without_retries_come_out_typed() {
             r#"{"type":"not_allowed","message":"slow down"}"#,
         ),
     );
-    let error = client.admin().get_session(&none()).await.unwrap_err();
+    let error = session.admin().get_session().await.unwrap_err();
     assert_eq!(error.api_kind(), Some(&ApiErrorKind::NotAllowed));
     assert!(!error.is_retryable());
 
@@ -283,9 +268,9 @@ async fn faults_without_retries_come_out_typed() {
     fake.fail_next(Method::POST, "/admin/auth", 5, Fault::status(503));
     fake.clear_faults();
     assert!(
-        client
+        session
             .admin()
-            .create_session(ADMIN, &"supersecret".into(), &none())
+            .create_session(ADMIN, "supersecret")
             .await
             .is_ok()
     );
@@ -322,10 +307,7 @@ async fn a_delay_fault_waits_on_the_transports_sleep() {
     assert_eq!(instant.send(get_health()).await.unwrap().status(), 200);
     assert_eq!(sleep.waits(), vec![Duration::from_secs(60)]);
     // ThreadSleep needs no runtime.
-    futures::executor::block_on(medusa_auth_mock::core::Sleep::sleep(
-        &ThreadSleep,
-        Duration::from_millis(5),
-    ));
+    futures::executor::block_on(Sleep::sleep(&ThreadSleep, Duration::from_millis(5)));
 }
 
 #[tokio::test]
@@ -335,20 +317,20 @@ async fn a_deleted_admin_gets_bad_request_and_a_deleted_customer_not_found() {
     let admin = client.session();
     admin
         .admin()
-        .create_session(ADMIN, &"supersecret".into(), &none())
+        .create_session(ADMIN, "supersecret")
         .await
         .unwrap();
     let bearer = client.session();
     bearer
         .admin()
-        .get_token(ADMIN, &"supersecret".into(), &none())
+        .get_token(ADMIN, "supersecret")
         .await
         .unwrap();
     assert!(fake.remove_admin("ADMIN@example.com"));
     assert!(!fake.remove_admin(ADMIN));
     for session in [&admin, &bearer] {
-        let error = session.admin().get_session(&none()).await.unwrap_err();
-        // SPEC §3: 400 with the text `Bad Request`.
+        let error = session.admin().get_session().await.unwrap_err();
+        // Medusa answers 400 with the text `Bad Request`.
         let Error::UnexpectedResponse {
             status, excerpt, ..
         } = &error
@@ -360,7 +342,7 @@ async fn a_deleted_admin_gets_bad_request_and_a_deleted_customer_not_found() {
     let error = client
         .session()
         .admin()
-        .create_session(ADMIN, &"supersecret".into(), &none())
+        .create_session(ADMIN, "supersecret")
         .await
         .unwrap_err();
     assert!(error.is_unauthorized());
@@ -369,31 +351,32 @@ async fn a_deleted_admin_gets_bad_request_and_a_deleted_customer_not_found() {
     let customer = client.session();
     customer
         .store()
-        .authenticate(CUSTOMER, &"supersecret".into(), &none())
+        .authenticate(CUSTOMER, "supersecret")
         .await
         .unwrap();
     assert!(fake.remove_customer(CUSTOMER));
-    let error = customer.store().get_session(&none()).await.unwrap_err();
+    let error = customer.store().get_session().await.unwrap_err();
     assert_eq!(error.api_kind(), Some(&ApiErrorKind::NotFound));
     assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
-    assert!(!client.store().exists(CUSTOMER, &none()).await.unwrap());
+    assert!(!client.session().store().exists(CUSTOMER).await.unwrap());
 }
 
 #[tokio::test]
 async fn users_added_later_can_log_in() {
     let fake = FakeMedusa::default();
     let client = fake.client();
+    let session = client.session();
     assert!(
-        client
+        session
             .admin()
-            .create_session("late@example.com", &"pw".into(), &none())
+            .create_session("late@example.com", "pw")
             .await
             .is_err()
     );
     let id = fake.add_admin("Late@Example.com", "pw");
-    let user = client
+    let user = session
         .admin()
-        .create_session("late@example.com", &"pw".into(), &none())
+        .create_session("late@example.com", "pw")
         .await
         .unwrap();
     assert_eq!(
@@ -401,9 +384,9 @@ async fn users_added_later_can_log_in() {
         (id.as_str(), "late@example.com")
     );
     let id = fake.add_customer("shopper@example.com", "pw");
-    let customer = client
+    let customer = session
         .store()
-        .authenticate("SHOPPER@example.com", &"pw".into(), &none())
+        .authenticate("SHOPPER@example.com", "pw")
         .await
         .unwrap();
     assert_eq!(customer.id, id);
@@ -515,15 +498,13 @@ async fn a_session_cookie_given_by_hand_works_and_handles_stay_apart() {
         "slash/name@example.com",
     ];
     let sessions: Vec<_> = emails.iter().map(|_| client.session()).collect();
-    let logins = sessions
-        .iter()
-        .zip(emails)
-        .map(|(session, email)| async move {
-            session
-                .store()
-                .authenticate(email, &"supersecret".into(), &none())
-                .await
-        });
+    let logins =
+        sessions
+            .iter()
+            .zip(emails)
+            .map(|(session, email)| async move {
+                session.store().authenticate(email, "supersecret").await
+            });
     for (result, email) in futures::future::join_all(logins)
         .await
         .into_iter()
@@ -532,10 +513,7 @@ async fn a_session_cookie_given_by_hand_works_and_handles_stay_apart() {
         assert_eq!(result.unwrap().email, email);
     }
     for (session, email) in sessions.iter().zip(emails) {
-        assert_eq!(
-            session.store().get_session(&none()).await.unwrap().email,
-            email
-        );
+        assert_eq!(session.store().get_session().await.unwrap().email, email);
     }
     // A cookie kept elsewhere and handed back.
     let kept = sessions[1].session_cookie().unwrap();
@@ -543,7 +521,7 @@ async fn a_session_cookie_given_by_hand_works_and_handles_stay_apart() {
         .session_with(Credentials::SessionCookie(kept))
         .unwrap();
     assert_eq!(
-        restored.store().get_session(&none()).await.unwrap().email,
+        restored.store().get_session().await.unwrap().email,
         "second@example.com"
     );
 }
@@ -561,12 +539,26 @@ fn debug_output_shows_no_secret() {
         .admin("admin@example.com", "hunter2-password")
         .api_token("sk-live-token");
     let seed = Seed::interop();
-    let shown = format!(
-        "{fake:?} {builder:?} {seed:?} {:?} {:?} {:?}",
+    let session = fake.client().session();
+    futures::executor::block_on(async {
+        session
+            .admin()
+            .create_session("admin@example.com", "hunter2-password")
+            .await
+    })
+    .unwrap();
+    #[allow(unused_mut)]
+    let mut shown = format!(
+        "{fake:?} {builder:?} {seed:?} {:?} {:?} {session:?}",
         fake.transport(),
         Fault::status(503).retry_after("1"),
-        medusa_auth_mock::scenarios::all()
     );
+    #[cfg(feature = "scenarios")]
+    shown.push_str(&format!(
+        " {:?} {:?}",
+        medusa_auth_mock::scenarios::all(),
+        medusa_auth_mock::scenarios::production()
+    ));
     for secret in [
         "hunter2",
         "sk-live",
@@ -578,4 +570,8 @@ fn debug_output_shows_no_secret() {
     ] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
+    let cookie = session.session_cookie().expect("a session cookie");
+    let cookie = cookie.expose_secret();
+    let sid = cookie.trim_start_matches("s%3A").split('.').next().unwrap();
+    assert!(!shown.contains(sid), "the session id in {shown}");
 }

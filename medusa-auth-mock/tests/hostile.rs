@@ -4,7 +4,6 @@
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request};
-use medusa_auth_mock::core::{AdminAuthApi, CustomHeaders};
 use medusa_auth_mock::{FakeMedusa, Seed};
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
@@ -169,12 +168,13 @@ fn random_requests_never_break_the_fake() {
         check(&fake, request);
     }
     // The fake still works.
-    let client = fake.client();
-    let user = futures::executor::block_on(client.admin().create_session(
-        "admin@example.com",
-        &"supersecret".into(),
-        &CustomHeaders::new(),
-    ))
+    let session = fake.client().session();
+    let user = futures::executor::block_on(async {
+        session
+            .admin()
+            .create_session("admin@example.com", "supersecret")
+            .await
+    })
     .unwrap();
     assert_eq!(user.email, "admin@example.com");
 }

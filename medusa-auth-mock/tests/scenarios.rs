@@ -1,5 +1,6 @@
 //! The scenario table, run against the fake in memory and over loopback HTTP (and,
 //! in the workspace's interop suite, against the real Medusa).
+#![cfg(feature = "scenarios")]
 
 #[cfg(feature = "server")]
 #[path = "support/http_client.rs"]

@@ -10,18 +10,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::Method;
-use medusa_auth_mock::core::{
-    AdminAuthApi, Client, CustomHeaders, Error, HttpTransport, RetryPolicy, StoreAuthApi,
-};
+use medusa_auth_core::{Client, Error, HttpTransport, RetryPolicy};
 use medusa_auth_mock::{FakeMedusa, Fault, InstantSleep, MAX_REQUEST_BODY, Seed};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
 use http_client::HyperTestTransport;
-
-fn none() -> CustomHeaders {
-    CustomHeaders::new()
-}
 
 fn client(url: &str, retries: u32) -> Client {
     Client::builder(HyperTestTransport::new())
@@ -39,29 +32,30 @@ async fn a_real_client_logs_in_over_loopback() {
     assert!(server.url().starts_with("http://127.0.0.1:"));
     assert_eq!(server.addr().ip().to_string(), "127.0.0.1");
     let client = client(server.url(), 0);
-    let user = client
+    let session = client.session();
+    let user = session
         .admin()
-        .create_session("admin@example.com", &"supersecret".into(), &none())
+        .create_session("admin@example.com", "supersecret")
         .await
         .unwrap();
     assert_eq!(user.email, "admin@example.com");
     assert_eq!(
-        client.admin().get_session(&none()).await.unwrap().email,
+        session.admin().get_session().await.unwrap().email,
         "admin@example.com"
     );
-    client.admin().delete_session(&none()).await.unwrap();
+    session.admin().delete_session().await.unwrap();
     assert!(
-        client
+        session
             .admin()
-            .get_session(&none())
+            .get_session()
             .await
             .unwrap_err()
             .is_unauthorized()
     );
     assert!(
-        client
+        session
             .store()
-            .exists("slash/name@example.com", &none())
+            .exists("slash/name@example.com")
             .await
             .unwrap()
     );
@@ -110,8 +104,9 @@ async fn a_dropped_connection_is_a_transport_error_and_is_retried() {
         Fault::drop_connection(),
     );
     let error = client(server.url(), 0)
+        .session()
         .store()
-        .exists("customer@example.com", &none())
+        .exists("customer@example.com")
         .await
         .unwrap_err();
     let Error::Transport(transport) = &error else {
@@ -128,8 +123,9 @@ async fn a_dropped_connection_is_a_transport_error_and_is_retried() {
     fake.reset_counters();
     assert!(
         client(server.url(), 2)
+            .session()
             .store()
-            .exists("customer@example.com", &none())
+            .exists("customer@example.com")
             .await
             .unwrap()
     );
@@ -156,9 +152,10 @@ async fn statuses_and_retry_after_go_over_the_wire() {
         .sleep(sleep.clone())
         .build()
         .unwrap();
-    client
+    let session = client.session();
+    session
         .store()
-        .get_token("customer@example.com", &"supersecret".into(), &none())
+        .get_token("customer@example.com", "supersecret")
         .await
         .unwrap();
     assert_eq!(sleep.waits(), vec![Duration::from_secs(1)]);
@@ -178,17 +175,15 @@ async fn a_delay_holds_the_answer_back() {
         Fault::delay(Duration::from_millis(400)),
     );
     let client = client(server.url(), 0);
-    let slow = tokio::time::timeout(
-        Duration::from_millis(100),
-        client.admin().get_session(&none()),
-    )
-    .await;
+    let session = client.session();
+    let slow =
+        tokio::time::timeout(Duration::from_millis(100), session.admin().get_session()).await;
     assert!(slow.is_err(), "answered before the delay");
     // The server is still there for the next call.
     assert!(
-        client
+        session
             .admin()
-            .get_session(&none())
+            .get_session()
             .await
             .unwrap_err()
             .is_unauthorized()
@@ -221,17 +216,29 @@ async fn garbage_on_the_socket_does_not_stop_the_server() {
         b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
         b"GET",
     ] {
-        let mut stream = TcpStream::connect(server.addr()).await.unwrap();
-        stream.write_all(garbage).await.unwrap();
-        stream.shutdown().await.unwrap();
-        let mut answer = Vec::new();
-        let _ = tokio::time::timeout(Duration::from_secs(2), stream.read_to_end(&mut answer)).await;
+        // A blocking socket on a thread of its own (no tokio `io-util` needed); the
+        // server keeps running on the test's runtime meanwhile.
+        let addr = server.addr();
+        tokio::task::spawn_blocking(move || {
+            use std::io::{Read as _, Write as _};
+            let mut stream = std::net::TcpStream::connect(addr).unwrap();
+            stream.write_all(garbage).unwrap();
+            stream.shutdown(std::net::Shutdown::Write).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(2)))
+                .unwrap();
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer);
+        })
+        .await
+        .unwrap();
     }
     let client = client(server.url(), 0);
+    let session = client.session();
     assert!(
-        client
+        session
             .store()
-            .exists("customer@example.com", &none())
+            .exists("customer@example.com")
             .await
             .unwrap()
     );
@@ -257,18 +264,10 @@ async fn many_clients_at_once_share_one_server() {
                 };
                 session
                     .store()
-                    .authenticate(email, &"supersecret".into(), &CustomHeaders::new())
+                    .authenticate(email, "supersecret")
                     .await
                     .unwrap();
-                (
-                    email,
-                    session
-                        .store()
-                        .get_session(&CustomHeaders::new())
-                        .await
-                        .unwrap()
-                        .email,
-                )
+                (email, session.store().get_session().await.unwrap().email)
             })
         })
         .collect();

@@ -10,7 +10,7 @@ use http_body_util::{BodyExt as _, Empty};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use medusa_auth_bench::{Args, measure};
-use medusa_auth_core::User;
+use medusa_auth_hyper::User;
 
 #[derive(serde::Deserialize)]
 struct Envelope {

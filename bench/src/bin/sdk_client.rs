@@ -4,8 +4,7 @@
 use std::rc::Rc;
 
 use medusa_auth_bench::{Args, measure};
-use medusa_auth_core::{AccessToken, Credentials, Side};
-use medusa_auth_hyper::{AdminAuthApi as _, CustomHeaders, MedusaClient};
+use medusa_auth_hyper::{AccessToken, Client, Credentials, Side};
 
 fn main() {
     let args = Args::from_env().unwrap_or_else(|error| {
@@ -17,24 +16,22 @@ fn main() {
         .build()
         .expect("a runtime");
     runtime.block_on(async {
-        let client = MedusaClient::builder()
+        let client = Client::builder()
             .base_url(&args.url)
             .build()
             .expect("a valid configuration");
+        // One session, for the one admin whose JWT the harness hands over.
+        let session = client.session();
         let token = AccessToken::new(Side::Admin, args.token.clone().into());
-        let admin = client
-            .session_with(Credentials::Bearer(token))
-            .expect("a bearer")
-            .admin();
+        session
+            .set_credentials(Credentials::Bearer(token))
+            .expect("a bearer");
         // Shared by reference count, as the raw client shares its client: what each
         // call clones is the harness's, not the SDK's, cost.
-        let shared = Rc::new((admin, CustomHeaders::new()));
+        let session = Rc::new(session);
         measure("sdk", &args, move || {
-            let shared = shared.clone();
-            async move {
-                let (admin, headers) = &*shared;
-                admin.get_session(headers).await.is_ok()
-            }
+            let session = session.clone();
+            async move { session.admin().get_session().await.is_ok() }
         })
         .await;
     });

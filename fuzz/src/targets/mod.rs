@@ -16,10 +16,10 @@ pub(crate) fn take_u32(data: &[u8]) -> (u32, &[u8]) {
 
 /// A moment within about 136 years after 2026-11-22 13:08:29 UTC (the transcripts'
 /// date), `offset` seconds in.
-pub(crate) fn moment(offset: u32) -> std::time::SystemTime {
-    std::time::SystemTime::UNIX_EPOCH
-        + std::time::Duration::from_secs(RECORDED_AT + u64::from(offset))
+pub(crate) fn moment(offset: u32) -> medusa_auth_core::Timestamp {
+    medusa_auth_core::Timestamp::from_second(RECORDED_AT + i64::from(offset))
+        .expect("within jiff's range (years up to 9999)")
 }
 
 /// 2026-11-22 13:08:29 UTC, in seconds since the epoch.
-pub(crate) const RECORDED_AT: u64 = 1_795_352_909;
+pub(crate) const RECORDED_AT: i64 = 1_795_352_909;

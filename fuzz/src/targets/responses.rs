@@ -1,6 +1,6 @@
 //! Every response reader on one response: a typed outcome that fits the status.
 
-use medusa_auth_core::response::{
+use medusa_auth_core::internal::{
     EXCERPT_LEN, read_access_token, read_customer, read_error, read_exists, read_ok, read_user,
 };
 use medusa_auth_core::{Error, Side};

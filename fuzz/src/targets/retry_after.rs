@@ -4,10 +4,10 @@
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderValue, StatusCode};
-use medusa_auth_core::RetryPolicy;
-use medusa_auth_core::retry::{
+use medusa_auth_core::internal::{
     AttemptOutcome, MAX_RETRY_AFTER, RetryDecision, StopReason, retry_after_delay,
 };
+use medusa_auth_core::{RetryPolicy, Timestamp};
 
 use super::{moment, take_u32};
 
@@ -64,13 +64,19 @@ pub(crate) fn run(data: &[u8]) {
 
 /// An honoured value is either a whole number of seconds or an HTTP-date that far
 /// after `now`.
-fn check_against_the_rule(header: &HeaderValue, now: SystemTime, delay: Duration) {
+fn check_against_the_rule(header: &HeaderValue, now: Timestamp, delay: Duration) {
     let text = header.to_str().expect("an honoured value is text").trim();
     if text.bytes().all(|b| b.is_ascii_digit()) {
         assert_eq!(text.parse::<u64>().ok(), Some(delay.as_secs()), "{text:?}");
         assert_eq!(delay.subsec_nanos(), 0);
     } else {
+        // Worked out on `SystemTime`, as httpdate gives it, not on the core's `Timestamp`.
         let date = httpdate::parse_http_date(text).expect("an honoured date parses");
-        assert_eq!(date.duration_since(now).ok(), Some(delay), "{text:?}");
+        assert_eq!(
+            date.duration_since(SystemTime::try_from(now).expect("a SystemTime"))
+                .ok(),
+            Some(delay),
+            "{text:?}"
+        );
     }
 }

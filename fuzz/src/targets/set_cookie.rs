@@ -1,15 +1,16 @@
 //! `Set-Cookie` lines from one origin: the jar stays bounded, sends a cookie only
 //! back to the origin that set it, never sends a `Secure` cookie over plain HTTP to
-//! a remote host nor an expired one, and never shows a value in `Debug`.
+//! a remote host nor an expired one, and never shows a value in `Debug`. What a
+//! line sets is read as RFC 6265 says a user agent reads it ([`crate::rfc6265`]).
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use http::header::{HeaderMap, HeaderValue, SET_COOKIE};
-use medusa_auth_core::BaseUrl;
-use medusa_auth_core::cookies::{CookieJar, MAX_COOKIES, SESSION_COOKIE_NAME};
+use medusa_auth_core::internal::{BaseUrl, CookieJar, MAX_COOKIES, SESSION_COOKIE_NAME};
 
 use super::{moment, take_u32};
 use crate::input::split_line;
+use crate::rfc6265::{self, SetCookieLine};
 
 /// Where the cookies may come from: each is also asked whether it would be sent
 /// cookies set by the others (same host on another scheme or port among them).
@@ -57,11 +58,11 @@ pub(crate) fn run(data: &[u8]) {
             headers.append(SET_COOKIE, value);
         }
     }
-    let parsed: Vec<cookie::Cookie<'static>> = headers
+    let parsed: Vec<SetCookieLine> = headers
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .filter_map(|text| cookie::Cookie::parse(text.to_owned()).ok())
+        .filter_map(rfc6265::parse)
         .collect();
 
     let mut jar = CookieJar::new();
@@ -93,14 +94,13 @@ pub(crate) fn run(data: &[u8]) {
                 let (name, value) = pair.split_once('=').expect("name=value");
                 let set_by = parsed
                     .iter()
-                    .filter(|c| c.name() == name && c.value() == value)
+                    .filter(|c| c.name == name && c.value == value)
                     .collect::<Vec<_>>();
                 assert!(!set_by.is_empty(), "{name:?} was sent but never set");
                 assert!(
                     set_by
                         .iter()
-                        .any(|c| (trustworthy || !c.secure().unwrap_or(false))
-                            && lives_until(c, now, at)),
+                        .any(|c| (trustworthy || !c.secure()) && c.may_live_until(now, at)),
                     "{name:?} sent to {origin:?}{path} at {} but every line setting it \
                      was Secure over plain HTTP or expired by then",
                     if far { "now + 200 years" } else { "now" }
@@ -111,7 +111,7 @@ pub(crate) fn run(data: &[u8]) {
 
     // Debug shows names, never values: with every name it could show taken out,
     // only the set's punctuation is left.
-    let mut names: Vec<String> = parsed.iter().map(|c| format!("{:?}", c.name())).collect();
+    let mut names: Vec<String> = parsed.iter().map(|c| format!("{:?}", c.name)).collect();
     names.sort_by_key(|name| std::cmp::Reverse(name.len()));
     let mut rest = format!("{jar:?}");
     for name in &names {
@@ -121,19 +121,4 @@ pub(crate) fn run(data: &[u8]) {
         rest.chars().all(|c| matches!(c, '{' | '}' | ',' | ' ')),
         "the jar's Debug shows more than names: {rest:?}"
     );
-}
-
-/// Whether a cookie set at `set_at` by `cookie` is still alive at `at`, by the
-/// rules: `Max-Age` wins over `Expires`, no expiry means a session cookie. Kept
-/// loose where the clock's range ends (a `Max-Age` beyond it is no expiry).
-fn lives_until(cookie: &cookie::Cookie<'_>, set_at: SystemTime, at: SystemTime) -> bool {
-    match cookie.max_age() {
-        Some(max_age) if max_age.is_positive() => set_at
-            .checked_add(Duration::from_secs(max_age.whole_seconds().unsigned_abs()))
-            .is_none_or(|expires| expires > at),
-        Some(_) => false,
-        None => cookie
-            .expires_datetime()
-            .is_none_or(|expires| SystemTime::from(expires) > at),
-    }
 }

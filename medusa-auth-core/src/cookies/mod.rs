@@ -1,17 +1,22 @@
-//! The session-cookie rules of SPEC §2: one small jar per session handle.
+//! The session-cookie rules: one small jar per session.
 //!
-//! `Set-Cookie` is parsed with the `cookie` crate and the value kept byte for byte
+//! `Set-Cookie` is parsed as RFC 6265 §5.2 says (`set_cookie.rs`) and the value kept
+//! byte for byte
 //! (Medusa's `connect.sid` is `s%3A<sid>.<signature>`, sent back exactly as
 //! received, never decoded). A cookie is bound to the origin that set it (it is
 //! host-only: `Domain` is not used to widen it), matched on `Path`, dropped when it
 //! expires (`Max-Age` wins over `Expires`), and a `Secure` cookie is sent only over
 //! HTTPS or to a loopback host.
 
+use jiff::Timestamp;
 use std::borrow::Cow;
-use std::time::{Duration, SystemTime};
 
 use http::header::{self, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
+
+mod set_cookie;
+
+use set_cookie::SetCookie;
 
 use crate::base_url::Origin;
 use crate::error::InvalidInput;
@@ -47,7 +52,7 @@ struct StoredCookie {
     name_len: usize,
     origin: Origin,
     path: Cow<'static, str>,
-    expires: Option<SystemTime>,
+    expires: Option<Timestamp>,
     secure: bool,
 }
 
@@ -58,7 +63,7 @@ impl StoredCookie {
         value: &str,
         origin: &Origin,
         path: Cow<'static, str>,
-        expires: Option<SystemTime>,
+        expires: Option<Timestamp>,
         secure: bool,
     ) -> Option<Self> {
         let mut pair = Vec::with_capacity(name.len() + 1 + value.len());
@@ -83,11 +88,11 @@ impl StoredCookie {
         header_text(&self.pair, self.name_len + 1..)
     }
 
-    fn is_expired(&self, now: SystemTime) -> bool {
+    fn is_expired(&self, now: Timestamp) -> bool {
         self.expires.is_some_and(|at| at <= now)
     }
 
-    fn matches(&self, origin: &Origin, request_path: &str, now: SystemTime) -> bool {
+    fn matches(&self, origin: &Origin, request_path: &str, now: Timestamp) -> bool {
         &self.origin == origin
             && path_matches(&self.path, request_path)
             && !self.is_expired(now)
@@ -127,7 +132,7 @@ impl CookieJar {
         request_path: &str,
         headers: &HeaderMap,
         session_name: &str,
-        now: SystemTime,
+        now: Timestamp,
     ) -> SessionCookieChange {
         let mut change = SessionCookieChange::Untouched;
         for value in headers.get_all(header::SET_COOKIE) {
@@ -135,11 +140,11 @@ impl CookieJar {
             if text.len() > MAX_COOKIE_LEN * 2 {
                 continue;
             }
-            let Ok(parsed) = cookie::Cookie::parse(text) else {
+            let Some(parsed) = set_cookie::parse(text) else {
                 continue;
             };
             let outcome = self.store_one(origin, request_path, &parsed, now);
-            if parsed.name() == session_name {
+            if parsed.name == session_name {
                 change = outcome;
             }
         }
@@ -150,29 +155,29 @@ impl CookieJar {
         &mut self,
         origin: &Origin,
         request_path: &str,
-        parsed: &cookie::Cookie<'_>,
-        now: SystemTime,
+        parsed: &SetCookie<'_>,
+        now: Timestamp,
     ) -> SessionCookieChange {
-        let (name, value) = (parsed.name(), parsed.value());
+        let (name, value) = (parsed.name, parsed.value);
         if name.is_empty() || name.len() + value.len() > MAX_COOKIE_LEN {
             return SessionCookieChange::Untouched;
         }
-        let secure = parsed.secure().unwrap_or(false);
+        let secure = parsed.secure;
         if secure && !origin.is_potentially_trustworthy() {
             return SessionCookieChange::RefusedSecure;
         }
-        let path = match parsed.path() {
+        let path = match parsed.path {
             Some("/") => Cow::Borrowed("/"),
-            Some(path) if path.starts_with('/') => Cow::Owned(path.to_owned()),
-            _ => default_path(request_path),
+            Some(path) => Cow::Owned(path.to_owned()),
+            None => default_path(request_path),
         };
-        let expires = match parsed.max_age() {
+        let expires = match parsed.max_age {
             // A Max-Age past what the clock can represent means no expiry at all.
-            Some(max_age) if max_age.is_positive() => {
-                now.checked_add(Duration::from_secs(max_age.whole_seconds().unsigned_abs()))
-            }
-            Some(_) => Some(SystemTime::UNIX_EPOCH),
-            None => parsed.expires_datetime().map(SystemTime::from),
+            Some(max_age) if max_age > 0 => now
+                .checked_add(jiff::SignedDuration::from_secs(max_age))
+                .ok(),
+            Some(_) => Some(Timestamp::UNIX_EPOCH),
+            None => parsed.expires,
         };
         self.cookies
             .retain(|c| !(c.name() == name && c.path == path && &c.origin == origin));
@@ -212,8 +217,8 @@ impl CookieJar {
         let cookie = StoredCookie::new(name, value, origin, Cow::Borrowed("/"), None, false)
             .ok_or_else(refused)?;
         // Sent back as it is, it must read back as this name and this value.
-        let faithful = cookie::Cookie::parse(cookie.pair.to_str().map_err(|_| refused())?)
-            .is_ok_and(|parsed| parsed.name() == name && parsed.value() == value);
+        let faithful = set_cookie::parse(cookie.pair.to_str().map_err(|_| refused())?)
+            .is_some_and(|parsed| parsed.name == name && parsed.value == value);
         if !faithful {
             return Err(refused());
         }
@@ -230,7 +235,7 @@ impl CookieJar {
         &self,
         origin: &Origin,
         request_path: &str,
-        now: SystemTime,
+        now: Timestamp,
     ) -> Option<HeaderValue> {
         let sent = || {
             self.cookies
@@ -259,7 +264,7 @@ impl CookieJar {
 
     /// A copy of the value of the cookie `name` that would be sent to `origin`, if
     /// any (zeroized when dropped).
-    pub fn get(&self, origin: &Origin, name: &str, now: SystemTime) -> Option<SecretString> {
+    pub fn get(&self, origin: &Origin, name: &str, now: Timestamp) -> Option<SecretString> {
         self.cookies
             .iter()
             .find(|c| c.name() == name && c.matches(origin, "/", now))
@@ -317,8 +322,8 @@ mod tests {
         BaseUrl::parse(url).unwrap().origin().clone()
     }
 
-    fn at(text: &str) -> SystemTime {
-        httpdate::parse_http_date(text).unwrap()
+    fn at(text: &str) -> Timestamp {
+        Timestamp::try_from(httpdate::parse_http_date(text).unwrap()).unwrap()
     }
 
     fn response_headers(set_cookies: &[&str]) -> HeaderMap {
@@ -332,7 +337,7 @@ mod tests {
     fn jar_with(
         origin: &Origin,
         set_cookies: &[&str],
-        now: SystemTime,
+        now: Timestamp,
     ) -> (CookieJar, SessionCookieChange) {
         let mut jar = CookieJar::new();
         let change = jar.store_from_response(
@@ -380,11 +385,11 @@ mod tests {
             now,
         );
         assert!(
-            jar.header_for(&local, "/", now + Duration::from_secs(9))
+            jar.header_for(&local, "/", now + std::time::Duration::from_secs(9))
                 .is_some()
         );
         assert!(
-            jar.header_for(&local, "/", now + Duration::from_secs(10))
+            jar.header_for(&local, "/", now + std::time::Duration::from_secs(10))
                 .is_none()
         );
     }
@@ -434,7 +439,7 @@ mod tests {
     #[test]
     fn matches_paths() {
         let local = origin("http://127.0.0.1:9000");
-        let now = SystemTime::UNIX_EPOCH;
+        let now = Timestamp::UNIX_EPOCH;
         let (jar, _) = jar_with(&local, &["a=1; Path=/store"], now);
         assert!(jar.header_for(&local, "/store", now).is_some());
         assert!(jar.header_for(&local, "/store/auth", now).is_some());
@@ -448,7 +453,7 @@ mod tests {
 
     #[test]
     fn secure_cookies_only_over_https_or_loopback() {
-        let now = SystemTime::UNIX_EPOCH;
+        let now = Timestamp::UNIX_EPOCH;
         let set = "connect.sid=s%3Ax.y; Path=/; HttpOnly; Secure; SameSite=None";
         let (_, change) = jar_with(&origin("http://shop.example.com"), &[set], now);
         assert_eq!(change, SessionCookieChange::RefusedSecure);
@@ -470,7 +475,7 @@ mod tests {
     #[test]
     fn ignores_garbage_and_bounds_the_jar() {
         let local = origin("http://127.0.0.1:9000");
-        let now = SystemTime::UNIX_EPOCH;
+        let now = Timestamp::UNIX_EPOCH;
         let huge = format!("big={}", "x".repeat(MAX_COOKIE_LEN));
         let (jar, change) = jar_with(
             &local,
@@ -488,7 +493,7 @@ mod tests {
     #[test]
     fn a_later_set_cookie_replaces_the_earlier_one() {
         let local = origin("http://127.0.0.1:9000");
-        let now = SystemTime::UNIX_EPOCH;
+        let now = Timestamp::UNIX_EPOCH;
         let (mut jar, _) = jar_with(&local, &["connect.sid=s%3Aanon.sig; Path=/"], now);
         jar.store_from_response(
             &local,

@@ -1,17 +1,19 @@
-//! The nine calls of SPEC §1: method, path, side and body of each, in one place.
+//! The nine routes of the Medusa v1 auth API: method, path, side and the credentials
+//! each carries, in one place.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use http::Method;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use secrecy::SecretString;
 
 use crate::credentials::Side;
+use crate::request::Scope;
 
 /// Characters left raw in the `{email}` path segment of `exists`: the unreserved
 /// ones and `@`. Everything else (`/`, `+`, `?`, `#`, `%`, space …) is encoded, so
-/// the email is always exactly one segment.
+/// the email is always exactly one segment (the JS client does not encode it, and an
+/// email with a `/` reaches another route).
 const EMAIL_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
@@ -19,9 +21,9 @@ const EMAIL_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'@');
 
-/// One of the nine calls.
+/// One of the nine v1 auth routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Call {
+pub enum Endpoint {
     /// `POST /admin/auth`: log an admin in (session cookie).
     AdminCreateSession,
     /// `GET /admin/auth`: the logged-in admin.
@@ -42,54 +44,74 @@ pub enum Call {
     StoreGetToken,
 }
 
-impl Call {
-    /// All nine, in SPEC order.
-    pub const ALL: [Call; 9] = [
-        Call::AdminCreateSession,
-        Call::AdminGetSession,
-        Call::AdminDeleteSession,
-        Call::AdminGetToken,
-        Call::StoreAuthenticate,
-        Call::StoreGetSession,
-        Call::StoreDeleteSession,
-        Call::StoreExists,
-        Call::StoreGetToken,
+impl Endpoint {
+    /// All nine, admin first.
+    pub const ALL: [Endpoint; 9] = [
+        Endpoint::AdminCreateSession,
+        Endpoint::AdminGetSession,
+        Endpoint::AdminDeleteSession,
+        Endpoint::AdminGetToken,
+        Endpoint::StoreAuthenticate,
+        Endpoint::StoreGetSession,
+        Endpoint::StoreDeleteSession,
+        Endpoint::StoreExists,
+        Endpoint::StoreGetToken,
     ];
 
     /// The HTTP method.
     pub fn method(self) -> Method {
         match self {
-            Call::AdminGetSession | Call::StoreGetSession | Call::StoreExists => Method::GET,
-            Call::AdminDeleteSession | Call::StoreDeleteSession => Method::DELETE,
-            Call::AdminCreateSession
-            | Call::AdminGetToken
-            | Call::StoreAuthenticate
-            | Call::StoreGetToken => Method::POST,
+            Endpoint::AdminGetSession | Endpoint::StoreGetSession | Endpoint::StoreExists => {
+                Method::GET
+            }
+            Endpoint::AdminDeleteSession | Endpoint::StoreDeleteSession => Method::DELETE,
+            Endpoint::AdminCreateSession
+            | Endpoint::AdminGetToken
+            | Endpoint::StoreAuthenticate
+            | Endpoint::StoreGetToken => Method::POST,
         }
     }
 
     /// The route's path (`/store/auth/{email}` for `exists`).
     pub fn path_template(self) -> &'static str {
         match self {
-            Call::AdminCreateSession | Call::AdminGetSession | Call::AdminDeleteSession => {
-                "/admin/auth"
-            }
-            Call::AdminGetToken => "/admin/auth/token",
-            Call::StoreAuthenticate | Call::StoreGetSession | Call::StoreDeleteSession => {
-                "/store/auth"
-            }
-            Call::StoreExists => "/store/auth/{email}",
-            Call::StoreGetToken => "/store/auth/token",
+            Endpoint::AdminCreateSession
+            | Endpoint::AdminGetSession
+            | Endpoint::AdminDeleteSession => "/admin/auth",
+            Endpoint::AdminGetToken => "/admin/auth/token",
+            Endpoint::StoreAuthenticate
+            | Endpoint::StoreGetSession
+            | Endpoint::StoreDeleteSession => "/store/auth",
+            Endpoint::StoreExists => "/store/auth/{email}",
+            Endpoint::StoreGetToken => "/store/auth/token",
+        }
+    }
+
+    /// The path of a call to this route; `email` fills `{email}` of `exists`,
+    /// percent-encoded as one segment.
+    ///
+    /// ```
+    /// use medusa_auth_core::internal::Endpoint;
+    /// let path = Endpoint::StoreExists.path(Some("a/b+c@x.io"));
+    /// assert_eq!(path, "/store/auth/a%2Fb%2Bc@x.io");
+    /// ```
+    pub fn path(self, email: Option<&str>) -> Cow<'static, str> {
+        match (self, email) {
+            (Endpoint::StoreExists, Some(email)) => Cow::Owned(format!(
+                "/store/auth/{}",
+                utf8_percent_encode(email, EMAIL_SEGMENT)
+            )),
+            _ => Cow::Borrowed(self.path_template()),
         }
     }
 
     /// The side it belongs to.
     pub fn side(self) -> Side {
         match self {
-            Call::AdminCreateSession
-            | Call::AdminGetSession
-            | Call::AdminDeleteSession
-            | Call::AdminGetToken => Side::Admin,
+            Endpoint::AdminCreateSession
+            | Endpoint::AdminGetSession
+            | Endpoint::AdminDeleteSession
+            | Endpoint::AdminGetToken => Side::Admin,
             _ => Side::Store,
         }
     }
@@ -97,145 +119,86 @@ impl Call {
     /// The SDK's name (`admin.create_session`).
     pub fn name(self) -> &'static str {
         match self {
-            Call::AdminCreateSession => "admin.create_session",
-            Call::AdminGetSession => "admin.get_session",
-            Call::AdminDeleteSession => "admin.delete_session",
-            Call::AdminGetToken => "admin.get_token",
-            Call::StoreAuthenticate => "store.authenticate",
-            Call::StoreGetSession => "store.get_session",
-            Call::StoreDeleteSession => "store.delete_session",
-            Call::StoreExists => "store.exists",
-            Call::StoreGetToken => "store.get_token",
+            Endpoint::AdminCreateSession => "admin.create_session",
+            Endpoint::AdminGetSession => "admin.get_session",
+            Endpoint::AdminDeleteSession => "admin.delete_session",
+            Endpoint::AdminGetToken => "admin.get_token",
+            Endpoint::StoreAuthenticate => "store.authenticate",
+            Endpoint::StoreGetSession => "store.get_session",
+            Endpoint::StoreDeleteSession => "store.delete_session",
+            Endpoint::StoreExists => "store.exists",
+            Endpoint::StoreGetToken => "store.get_token",
         }
     }
 
     /// The JS client's name (`admin.auth.createSession`).
     pub fn js_name(self) -> &'static str {
         match self {
-            Call::AdminCreateSession => "admin.auth.createSession",
-            Call::AdminGetSession => "admin.auth.getSession",
-            Call::AdminDeleteSession => "admin.auth.deleteSession",
-            Call::AdminGetToken => "admin.auth.getToken",
-            Call::StoreAuthenticate => "auth.authenticate",
-            Call::StoreGetSession => "auth.getSession",
-            Call::StoreDeleteSession => "auth.deleteSession",
-            Call::StoreExists => "auth.exists",
-            Call::StoreGetToken => "auth.getToken",
+            Endpoint::AdminCreateSession => "admin.auth.createSession",
+            Endpoint::AdminGetSession => "admin.auth.getSession",
+            Endpoint::AdminDeleteSession => "admin.auth.deleteSession",
+            Endpoint::AdminGetToken => "admin.auth.getToken",
+            Endpoint::StoreAuthenticate => "auth.authenticate",
+            Endpoint::StoreGetSession => "auth.getSession",
+            Endpoint::StoreDeleteSession => "auth.deleteSession",
+            Endpoint::StoreExists => "auth.exists",
+            Endpoint::StoreGetToken => "auth.getToken",
         }
     }
 
+    /// Whether it sends an email and password.
+    pub fn takes_password(self) -> bool {
+        matches!(
+            self,
+            Endpoint::AdminCreateSession
+                | Endpoint::AdminGetToken
+                | Endpoint::StoreAuthenticate
+                | Endpoint::StoreGetToken
+        )
+    }
+
     /// Whether it logs in with a password and answers with a session cookie.
-    pub fn is_login(self) -> bool {
-        matches!(self, Call::AdminCreateSession | Call::StoreAuthenticate)
+    pub fn is_cookie_login(self) -> bool {
+        matches!(
+            self,
+            Endpoint::AdminCreateSession | Endpoint::StoreAuthenticate
+        )
     }
 
     /// Whether it logs out.
     pub fn is_logout(self) -> bool {
-        matches!(self, Call::AdminDeleteSession | Call::StoreDeleteSession)
+        matches!(
+            self,
+            Endpoint::AdminDeleteSession | Endpoint::StoreDeleteSession
+        )
     }
 
-    /// Whether its side's credentials (bearer JWT, API token) go with it: every call
-    /// of the side but the password login, as the JS client does.
-    pub fn sends_side_credentials(self) -> bool {
-        !self.is_login()
+    /// The credentials a call of this route carries besides the session cookie,
+    /// which goes with every request to the origin that set it:
+    ///
+    /// | route | bearer JWT of its side | API token | publishable key |
+    /// |---|---|---|---|
+    /// | the logins (`create_session`, `authenticate`, both `get_token`) | no | no | store logins |
+    /// | `get_session` | yes | admin | store |
+    /// | `delete_session` | no | no | no |
+    /// | `exists` | no | – | yes |
+    ///
+    /// A login never carries a token; a logout carries the cookie and nothing else.
+    pub fn scope(self) -> Scope {
+        let side = self.side();
+        let who_am_i = matches!(self, Endpoint::AdminGetSession | Endpoint::StoreGetSession);
+        Scope {
+            side: Some(side),
+            bearer: who_am_i,
+            api_token: who_am_i && side == Side::Admin,
+            publishable_key: side == Side::Store && !self.is_logout(),
+        }
     }
 }
 
-impl fmt::Display for Call {
+impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// A call with its input: what [`RequestFactory::build`](crate::RequestFactory::build) turns into a request.
-#[derive(Debug, Clone, Copy)]
-pub enum AuthRequest<'a> {
-    /// `POST /admin/auth`
-    AdminCreateSession {
-        /// The admin's email.
-        email: &'a str,
-        /// The admin's password.
-        password: &'a SecretString,
-    },
-    /// `GET /admin/auth`
-    AdminGetSession,
-    /// `DELETE /admin/auth`
-    AdminDeleteSession,
-    /// `POST /admin/auth/token`
-    AdminGetToken {
-        /// The admin's email.
-        email: &'a str,
-        /// The admin's password.
-        password: &'a SecretString,
-    },
-    /// `POST /store/auth`
-    StoreAuthenticate {
-        /// The customer's email.
-        email: &'a str,
-        /// The customer's password.
-        password: &'a SecretString,
-    },
-    /// `GET /store/auth`
-    StoreGetSession,
-    /// `DELETE /store/auth`
-    StoreDeleteSession,
-    /// `GET /store/auth/{email}`
-    StoreExists {
-        /// The email to look up.
-        email: &'a str,
-    },
-    /// `POST /store/auth/token`
-    StoreGetToken {
-        /// The customer's email.
-        email: &'a str,
-        /// The customer's password.
-        password: &'a SecretString,
-    },
-}
-
-impl<'a> AuthRequest<'a> {
-    /// Which call.
-    pub fn call(&self) -> Call {
-        match self {
-            AuthRequest::AdminCreateSession { .. } => Call::AdminCreateSession,
-            AuthRequest::AdminGetSession => Call::AdminGetSession,
-            AuthRequest::AdminDeleteSession => Call::AdminDeleteSession,
-            AuthRequest::AdminGetToken { .. } => Call::AdminGetToken,
-            AuthRequest::StoreAuthenticate { .. } => Call::StoreAuthenticate,
-            AuthRequest::StoreGetSession => Call::StoreGetSession,
-            AuthRequest::StoreDeleteSession => Call::StoreDeleteSession,
-            AuthRequest::StoreExists { .. } => Call::StoreExists,
-            AuthRequest::StoreGetToken { .. } => Call::StoreGetToken,
-        }
-    }
-
-    /// The path under the base URL, with the email of `exists` percent-encoded as one
-    /// segment.
-    ///
-    /// ```
-    /// use medusa_auth_core::AuthRequest;
-    /// let path = AuthRequest::StoreExists { email: "a/b+c@x.io" }.path();
-    /// assert_eq!(path, "/store/auth/a%2Fb%2Bc@x.io");
-    /// ```
-    pub fn path(&self) -> Cow<'static, str> {
-        match self {
-            AuthRequest::StoreExists { email } => Cow::Owned(format!(
-                "/store/auth/{}",
-                utf8_percent_encode(email, EMAIL_SEGMENT)
-            )),
-            other => Cow::Borrowed(other.call().path_template()),
-        }
-    }
-
-    /// The email and password of a call that sends them.
-    pub fn login(&self) -> Option<(&'a str, &'a SecretString)> {
-        match *self {
-            AuthRequest::AdminCreateSession { email, password }
-            | AuthRequest::AdminGetToken { email, password }
-            | AuthRequest::StoreAuthenticate { email, password }
-            | AuthRequest::StoreGetToken { email, password } => Some((email, password)),
-            _ => None,
-        }
     }
 }
 
@@ -258,52 +221,39 @@ mod tests {
             ("jörg@x.io", "/store/auth/j%C3%B6rg@x.io"),
         ];
         for (email, path) in cases {
-            assert_eq!(AuthRequest::StoreExists { email }.path(), path);
+            assert_eq!(Endpoint::StoreExists.path(Some(email)), path);
         }
     }
 
     #[test]
-    fn every_call_has_its_wire_shape() {
-        let table: Vec<(Call, String, &str, Side)> = Call::ALL
+    fn every_route_has_its_wire_shape_and_credentials() {
+        let table: Vec<String> = Endpoint::ALL
             .iter()
-            .map(|c| (*c, c.method().to_string(), c.path_template(), c.side()))
-            .collect();
-        let table: Vec<(Call, &str, &str, Side)> = table
-            .iter()
-            .map(|(c, m, p, s)| (*c, m.as_str(), *p, *s))
+            .map(|e| {
+                let scope = e.scope();
+                format!(
+                    "{} {} {} bearer={} api_token={} pk={}",
+                    e.method(),
+                    e.path_template(),
+                    e.side(),
+                    scope.bearer,
+                    scope.api_token,
+                    scope.publishable_key
+                )
+            })
             .collect();
         assert_eq!(
             table,
-            vec![
-                (Call::AdminCreateSession, "POST", "/admin/auth", Side::Admin),
-                (Call::AdminGetSession, "GET", "/admin/auth", Side::Admin),
-                (
-                    Call::AdminDeleteSession,
-                    "DELETE",
-                    "/admin/auth",
-                    Side::Admin
-                ),
-                (
-                    Call::AdminGetToken,
-                    "POST",
-                    "/admin/auth/token",
-                    Side::Admin
-                ),
-                (Call::StoreAuthenticate, "POST", "/store/auth", Side::Store),
-                (Call::StoreGetSession, "GET", "/store/auth", Side::Store),
-                (
-                    Call::StoreDeleteSession,
-                    "DELETE",
-                    "/store/auth",
-                    Side::Store
-                ),
-                (Call::StoreExists, "GET", "/store/auth/{email}", Side::Store),
-                (
-                    Call::StoreGetToken,
-                    "POST",
-                    "/store/auth/token",
-                    Side::Store
-                ),
+            [
+                "POST /admin/auth admin bearer=false api_token=false pk=false",
+                "GET /admin/auth admin bearer=true api_token=true pk=false",
+                "DELETE /admin/auth admin bearer=false api_token=false pk=false",
+                "POST /admin/auth/token admin bearer=false api_token=false pk=false",
+                "POST /store/auth store bearer=false api_token=false pk=true",
+                "GET /store/auth store bearer=true api_token=false pk=true",
+                "DELETE /store/auth store bearer=false api_token=false pk=false",
+                "GET /store/auth/{email} store bearer=false api_token=false pk=true",
+                "POST /store/auth/token store bearer=false api_token=false pk=true",
             ]
         );
     }

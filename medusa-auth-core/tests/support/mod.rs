@@ -1,19 +1,29 @@
 //! An in-test transport that answers from a script and records what it was sent,
-//! and a clock the tests move by hand.
+//! a clock the tests move by hand, and one way to make any of the nine v1 calls.
 #![allow(dead_code)]
 
+pub mod secrets;
+
 use std::collections::VecDeque;
+use std::future::IntoFuture;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
-use medusa_auth_core::{Client, ClientBuilder, Clock, HttpTransport, Sleep, TransportError};
+use medusa_auth_core::internal::Endpoint;
+use medusa_auth_core::{
+    AccessToken, Client, ClientBuilder, Clock, Credentials, CustomHeaders, Error, HttpTransport,
+    Session, Side, Sleep, Timestamp, TransportError,
+};
 
 /// The time of the recording in transcripts.md: its cookies and JWTs are valid then.
-pub fn recorded_at() -> SystemTime {
-    httpdate::parse_http_date("Sun, 22 Nov 2026 13:08:30 GMT").unwrap()
+pub fn recorded_at() -> Timestamp {
+    "2026-11-22T13:08:30Z".parse().unwrap()
 }
+
+/// The password of every account of the recording.
+pub const PASSWORD: &str = "supersecret";
 
 pub type Answer = Result<Response<Bytes>, TransportError>;
 
@@ -56,6 +66,15 @@ impl Scripted {
             .unwrap()))
     }
 
+    /// Queues a 200 with a JSON body.
+    pub fn json(&self, body: &str) -> &Self {
+        self.respond(
+            200,
+            &[("content-type", "application/json; charset=utf-8")],
+            body,
+        )
+    }
+
     pub fn sent(&self) -> Vec<Request<Bytes>> {
         self.sent.lock().unwrap().clone()
     }
@@ -93,12 +112,12 @@ impl HttpTransport for Scripted {
 /// A clock that stands still until moved; sleeping on it moves it.
 #[derive(Clone)]
 pub struct ManualClock {
-    now: Arc<Mutex<SystemTime>>,
+    now: Arc<Mutex<Timestamp>>,
     pub slept: Arc<Mutex<Vec<Duration>>>,
 }
 
 impl ManualClock {
-    pub fn at(now: SystemTime) -> Self {
+    pub fn at(now: Timestamp) -> Self {
         ManualClock {
             now: Arc::new(Mutex::new(now)),
             slept: Arc::default(),
@@ -106,7 +125,8 @@ impl ManualClock {
     }
 
     pub fn advance(&self, by: Duration) {
-        *self.now.lock().unwrap() += by;
+        let mut now = self.now.lock().unwrap();
+        *now += by;
     }
 
     pub fn slept(&self) -> Vec<Duration> {
@@ -115,7 +135,7 @@ impl ManualClock {
 }
 
 impl Clock for ManualClock {
-    fn now(&self) -> SystemTime {
+    fn now(&self) -> Timestamp {
         *self.now.lock().unwrap()
     }
 }
@@ -149,6 +169,101 @@ pub fn header(request: &Request<Bytes>, name: &str) -> Option<String> {
         .map(|v| v.to_str().unwrap().to_owned())
 }
 
-pub fn run<F: std::future::Future>(future: F) -> F::Output {
-    futures::executor::block_on(future)
+/// Runs a future, or a call builder, to completion on this thread.
+pub fn run<F: IntoFuture>(future: F) -> F::Output {
+    futures::executor::block_on(future.into_future())
+}
+
+/// The `connect.sid=…` pair exchange `number` set.
+pub fn cookie_of(number: u32) -> String {
+    format!(
+        "connect.sid={}",
+        medusa_auth_testdata::exchange(number)
+            .set_cookie_value()
+            .unwrap()
+    )
+}
+
+/// The JWT `get_token` answered in exchange 15 (admin) or 45 (store), valid at
+/// [`recorded_at`].
+pub fn recorded_jwt(side: Side) -> AccessToken {
+    let number = match side {
+        Side::Admin => 15,
+        Side::Store => 45,
+    };
+    medusa_auth_core::internal::read_access_token(
+        &medusa_auth_testdata::exchange(number).response(),
+        side,
+    )
+    .unwrap()
+}
+
+/// Every credential a session can hold, at once: the cookie of exchange 11, both
+/// JWTs and an API token of its own.
+pub fn every_credential() -> Vec<Credentials> {
+    vec![
+        Credentials::SessionCookie(
+            medusa_auth_testdata::exchange(11)
+                .set_cookie_value()
+                .unwrap()
+                .into(),
+        ),
+        Credentials::Bearer(recorded_jwt(Side::Admin)),
+        Credentials::Bearer(recorded_jwt(Side::Store)),
+        Credentials::ApiToken("session_api_token".into()),
+    ]
+}
+
+/// A session of a client with an API key (`client_api_key`) and a publishable key
+/// (`pk_01H`), holding [`every_credential`].
+pub fn loaded(transport: &Scripted) -> Session {
+    let client = builder(transport)
+        .0
+        .api_key("client_api_key")
+        .publishable_api_key("pk_01H")
+        .build()
+        .unwrap();
+    let session = client.session();
+    for credential in every_credential() {
+        session.set_credentials(credential).unwrap();
+    }
+    session
+}
+
+/// Makes the call of `endpoint` on `session` (`email` for the logins and `exists`,
+/// with [`PASSWORD`]), with `headers` added to it; the answer is dropped.
+pub async fn call(
+    session: &Session,
+    endpoint: Endpoint,
+    email: &str,
+    headers: CustomHeaders,
+) -> Result<(), Error> {
+    let (admin, store) = (session.admin(), session.store());
+    match endpoint {
+        Endpoint::AdminCreateSession => admin
+            .create_session(email, PASSWORD)
+            .headers(headers)
+            .await
+            .map(|_| ()),
+        Endpoint::AdminGetSession => admin.get_session().headers(headers).await.map(|_| ()),
+        Endpoint::AdminDeleteSession => admin.delete_session().headers(headers).await,
+        Endpoint::AdminGetToken => admin
+            .get_token(email, PASSWORD)
+            .headers(headers)
+            .await
+            .map(|_| ()),
+        Endpoint::StoreAuthenticate => store
+            .authenticate(email, PASSWORD)
+            .headers(headers)
+            .await
+            .map(|_| ()),
+        Endpoint::StoreGetSession => store.get_session().headers(headers).await.map(|_| ()),
+        Endpoint::StoreDeleteSession => store.delete_session().headers(headers).await,
+        Endpoint::StoreExists => store.exists(email).headers(headers).await.map(|_| ()),
+        Endpoint::StoreGetToken => store
+            .get_token(email, PASSWORD)
+            .headers(headers)
+            .await
+            .map(|_| ()),
+    }
 }

@@ -9,7 +9,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response, Version};
@@ -17,14 +17,15 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use medusa_auth_core::Clock;
+use medusa_auth_hyper::{Clock, Timestamp};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 /// The time of the recording in transcripts.md: its cookies and JWTs are valid then.
-pub fn recorded_at() -> SystemTime {
-    httpdate::parse_http_date("Sun, 22 Nov 2026 13:08:30 GMT").expect("a date")
+pub fn recorded_at() -> Timestamp {
+    let at = httpdate::parse_http_date("Sun, 22 Nov 2026 13:08:30 GMT").expect("a date");
+    Timestamp::try_from(at).expect("a date jiff can hold")
 }
 
 /// A clock stopped at [`recorded_at`].
@@ -32,7 +33,7 @@ pub fn recorded_at() -> SystemTime {
 pub struct RecordedClock;
 
 impl Clock for RecordedClock {
-    fn now(&self) -> SystemTime {
+    fn now(&self) -> Timestamp {
         recorded_at()
     }
 }
@@ -382,34 +383,23 @@ pub struct TestPki {
 }
 
 impl TestPki {
+    /// The committed test PKI of `tests/pki/` (see its README).
     pub fn new() -> TestPki {
-        let ca_key = rcgen::KeyPair::generate().expect("a CA key");
-        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
-        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        ca_params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "medusa-auth test CA");
-        ca_params.key_usages = vec![
-            rcgen::KeyUsagePurpose::KeyCertSign,
-            rcgen::KeyUsagePurpose::CrlSign,
-        ];
-        let ca = ca_params.self_signed(&ca_key).expect("a CA certificate");
-
-        let server_key = rcgen::KeyPair::generate().expect("a server key");
-        let mut server_params =
-            rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()]).expect("params");
-        server_params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "127.0.0.1");
-        let server = server_params
-            .signed_by(&server_key, &ca, &ca_key)
-            .expect("a server certificate");
-
         TestPki {
-            ca_pem: ca.pem(),
-            ca_der: ca.der().to_vec(),
-            server_chain: vec![server.der().clone()],
-            server_key: server_key.serialize_der(),
+            ca_pem: include_str!("../pki/ca.pem").to_owned(),
+            ca_der: include_bytes!("../pki/ca.der").to_vec(),
+            server_chain: vec![include_bytes!("../pki/server.der").to_vec().into()],
+            server_key: include_bytes!("../pki/server-key.pk8.der").to_vec(),
+        }
+    }
+
+    /// Another CA and server certificate (`tests/pki/other/`), made the same way.
+    pub fn other() -> TestPki {
+        TestPki {
+            ca_pem: include_str!("../pki/other/ca.pem").to_owned(),
+            ca_der: include_bytes!("../pki/other/ca.der").to_vec(),
+            server_chain: vec![include_bytes!("../pki/other/server.der").to_vec().into()],
+            server_key: include_bytes!("../pki/other/server-key.pk8.der").to_vec(),
         }
     }
 

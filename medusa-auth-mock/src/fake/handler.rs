@@ -7,7 +7,8 @@ use std::time::SystemTime;
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
-use medusa_auth_core::{ExposeSecret, Side, constant_time_eq};
+use medusa_auth_core::internal::constant_time_eq;
+use medusa_auth_core::{ExposeSecret, Side};
 use serde::Serialize;
 
 use super::answer::Answer;
@@ -45,6 +46,8 @@ struct SessionCtx {
 struct Ctx<'a> {
     method: &'a Method,
     path: &'a str,
+    /// The query string, without `?`.
+    query: &'a str,
     headers: &'a HeaderMap,
     now: SystemTime,
     production: bool,
@@ -55,13 +58,14 @@ pub(crate) fn handle(
     state: &mut State,
     request: Request<Bytes>,
 ) -> Response<Bytes> {
-    let now = config.clock.now();
+    let now = super::ids::system_now(&*config.clock);
     let (parts, body) = request.into_parts();
     let head = parts.method == Method::HEAD;
     let secure = parts.uri.scheme_str() == Some("https") || forwarded_https(&parts.headers);
     let ctx = Ctx {
         method: &parts.method,
         path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or_default(),
         headers: &parts.headers,
         now,
         production: config.production,
@@ -358,6 +362,12 @@ fn admin(
             ),
         };
     }
+    if is(rest, "/users") && get {
+        return match admin_principal(config, state, session, ctx) {
+            None => Answer::passport_unauthorized(),
+            Some(_) => list_users(state, ctx.query),
+        };
+    }
     // Every other admin route sits behind `authenticate()`.
     match admin_principal(config, state, session, ctx) {
         None => Answer::passport_unauthorized(),
@@ -368,6 +378,98 @@ fn admin(
 #[derive(Serialize)]
 struct Token {
     access_token: String,
+}
+
+/// `GET /admin/users`: the live users, oldest first, filtered by `q` (in the email
+/// or a name), paged by `limit` (default 50) and `offset`; any other parameter, or a
+/// page size that is not a number, is refused as the server's validator does.
+fn list_users(state: &State, query: &str) -> Answer {
+    let (mut limit, mut offset, mut q) = (50u64, 0u64, None::<String>);
+    let mut seen: Vec<String> = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |text: &str| {
+            percent_encoding::percent_decode_str(&text.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let (key, value) = (decode(key), decode(value));
+        let repeated = seen.contains(&key);
+        seen.push(key.clone());
+        let number = || {
+            value
+                .parse::<u64>()
+                .ok()
+                .filter(|_| !repeated)
+                .ok_or_else(|| {
+                    invalid_data(&format!(
+                        "{key} must be a number conforming to the specified constraints"
+                    ))
+                })
+        };
+        match key.as_str() {
+            "limit" if value.starts_with('-') && !repeated => return unknown_error(),
+            "offset" if value.starts_with('-') && !repeated => return unknown_error(),
+            "limit" => match number() {
+                Ok(n) => limit = n,
+                Err(answer) => return answer,
+            },
+            "offset" => match number() {
+                Ok(n) => offset = n,
+                Err(answer) => return answer,
+            },
+            "q" => q = Some(value.to_lowercase()),
+            other => return invalid_data(&format!("property {other} should not exist")),
+        }
+    }
+    let matching: Vec<&UserRecord> = state
+        .users
+        .iter()
+        .filter(|u| u.is_live())
+        .filter(|u| {
+            q.as_deref().is_none_or(|q| {
+                u.email.contains(q)
+                    || [&u.first_name, &u.last_name]
+                        .into_iter()
+                        .flatten()
+                        .any(|name| name.to_lowercase().contains(q))
+            })
+        })
+        .collect();
+    let page: Vec<_> = matching
+        .iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .map(|u| u.json())
+        .collect();
+    Answer::json(
+        StatusCode::OK,
+        &UserList {
+            users: page,
+            count: matching.len(),
+            offset,
+            limit,
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct UserList<'a> {
+    users: Vec<super::records::UserJson<'a>>,
+    count: usize,
+    offset: u64,
+    limit: u64,
+}
+
+/// Medusa's answer to an error it does not know (a negative page size reaches the
+/// database and fails there).
+fn unknown_error() -> Answer {
+    Answer::error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Some("unknown_error"),
+        "unknown_error",
+        "An unknown error occurred.",
+    )
 }
 
 /// Validation, then `authService.authenticate(email, password)`.
@@ -472,6 +574,26 @@ fn store(
     if let Some(customers) = under(rest, "/customers") {
         if is(customers, "/") && method == Method::POST {
             return create_customer(state, session, ctx, body);
+        }
+        if is(customers, "/me") && get {
+            // requireCustomerAuthentication(), then the customer as the store's
+            // customer routes send it (with billing_address and shipping_addresses).
+            let Some(customer_id) = store_principal(config, session, ctx) else {
+                return Answer::passport_unauthorized();
+            };
+            return match state
+                .customers
+                .iter()
+                .find(|c| c.id == customer_id && c.is_live())
+            {
+                Some(customer) => Answer::json(StatusCode::OK, &customer.created_envelope()),
+                None => Answer::error(
+                    StatusCode::NOT_FOUND,
+                    None,
+                    "not_found",
+                    &format!("Customer with id: {customer_id} was not found"),
+                ),
+            };
         }
     }
     Answer::cannot(method.as_str(), ctx.path)

@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use time::OffsetDateTime;
+use medusa_auth_core::Timestamp;
 
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -29,24 +29,23 @@ pub(crate) fn new_id(prefix: &str, now: SystemTime) -> String {
 
 /// A time as the models carry it (milliseconds kept, like a PostgreSQL timestamp
 /// read back by TypeORM).
-pub(crate) fn timestamp(now: SystemTime) -> OffsetDateTime {
-    let at = OffsetDateTime::from(now);
-    at.replace_millisecond(at.millisecond()).unwrap_or(at)
+pub(crate) fn timestamp(now: SystemTime) -> Timestamp {
+    let at = Timestamp::try_from(now).unwrap_or(Timestamp::UNIX_EPOCH);
+    Timestamp::from_millisecond(at.as_millisecond()).unwrap_or(at)
 }
 
 /// ISO-8601 with milliseconds and `Z` (`2026-11-22T13:08:22.896Z`).
-pub(crate) fn iso(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
+pub(crate) fn iso(at: Timestamp) -> String {
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.millisecond()
+        "{}.{:03}Z",
+        at.strftime("%Y-%m-%dT%H:%M:%S"),
+        at.subsec_millisecond()
     )
+}
+
+/// The time `clock` shows, as the fake's own bookkeeping keeps it.
+pub(crate) fn system_now(clock: &dyn medusa_auth_core::Clock) -> SystemTime {
+    SystemTime::try_from(clock.now()).unwrap_or(UNIX_EPOCH)
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ use crate::memory::MemoryTransport;
 use crate::seed::Seed;
 use answer::Answer;
 use faults::{FaultKind, Faults};
-use ids::{new_id, timestamp};
+use ids::{new_id, system_now, timestamp};
 use jwt::JwtKeys;
 use password::PasswordHash;
 use records::{CustomerRecord, UserRecord};
@@ -72,7 +72,6 @@ struct Inner {
 ///
 /// ```
 /// use medusa_auth_mock::FakeMedusa;
-/// use medusa_auth_mock::core::{AdminAuthApi, CustomHeaders, StoreAuthApi};
 ///
 /// let fake = FakeMedusa::builder()
 ///     .admin("admin@example.com", "supersecret")
@@ -81,13 +80,13 @@ struct Inner {
 ///     .guest("guest@example.com")
 ///     .build();
 /// let client = fake.client();
-/// let none = CustomHeaders::new();
 /// futures::executor::block_on(async {
-///     let user = client.admin().create_session("ADMIN@example.com", &"supersecret".into(), &none).await?;
+///     let session = client.session();
+///     let user = session.admin().create_session("ADMIN@example.com", "supersecret").await?;
 ///     assert_eq!(user.email, "admin@example.com");
-///     assert!(client.store().exists("customer@example.com", &none).await?);
-///     assert!(!client.store().exists("guest@example.com", &none).await?);
-///     Ok::<(), medusa_auth_mock::core::Error>(())
+///     assert!(session.store().exists("customer@example.com").await?);
+///     assert!(!session.store().exists("guest@example.com").await?);
+///     Ok::<(), medusa_auth_core::Error>(())
 /// })?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -171,7 +170,7 @@ impl FakeMedusa {
         let route = Route::new(request.method().clone(), request.uri().path());
         let key = request
             .headers()
-            .get(medusa_auth_core::headers::IDEMPOTENCY_KEY)
+            .get(medusa_auth_core::internal::IDEMPOTENCY_KEY)
             .map(|v| {
                 String::from_utf8_lossy(v.as_bytes())
                     .chars()
@@ -192,7 +191,7 @@ impl FakeMedusa {
                 content_type,
                 body,
             }) => {
-                let date = httpdate::fmt_http_date(self.inner.config.clock.now());
+                let date = httpdate::fmt_http_date(system_now(&*self.inner.config.clock));
                 let date = http::HeaderValue::from_str(&date).unwrap_or(
                     http::HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"),
                 );
@@ -312,7 +311,7 @@ impl FakeMedusa {
                 api_token: None,
                 role: UserRole::Member,
             },
-            self.inner.config.clock.now(),
+            system_now(&*self.inner.config.clock),
         );
         let id = user.id.clone();
         self.state().users.push(user);
@@ -326,7 +325,7 @@ impl FakeMedusa {
             Some(password),
             None,
             None,
-            self.inner.config.clock.now(),
+            system_now(&*self.inner.config.clock),
         );
         let id = customer.id.clone();
         self.state().customers.push(customer);
@@ -338,7 +337,7 @@ impl FakeMedusa {
     /// there was one.
     pub fn remove_admin(&self, email: &str) -> bool {
         let email = email.to_lowercase();
-        let now = timestamp(self.inner.config.clock.now());
+        let now = timestamp(system_now(&*self.inner.config.clock));
         let mut state = self.state();
         match state
             .users
@@ -357,7 +356,7 @@ impl FakeMedusa {
     /// `404 not_found` from `GET /store/auth`); whether there was one.
     pub fn remove_customer(&self, email: &str) -> bool {
         let email = email.to_lowercase();
-        let now = timestamp(self.inner.config.clock.now());
+        let now = timestamp(system_now(&*self.inner.config.clock));
         let mut state = self.state();
         let mut removed = false;
         for customer in state
@@ -433,7 +432,7 @@ fn customer_record(
 ///
 /// ```
 /// use medusa_auth_mock::{FakeMedusa, ManualClock};
-/// use medusa_auth_mock::core::UserRole;
+/// use medusa_auth_core::UserRole;
 ///
 /// let clock = ManualClock::at_http_date("Sun, 22 Nov 2026 13:08:29 GMT");
 /// let fake = FakeMedusa::builder()
@@ -618,7 +617,7 @@ impl FakeMedusaBuilder {
     /// Builds the fake.
     pub fn build(self) -> FakeMedusa {
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        let now = clock.now();
+        let now = system_now(&*clock);
         let random_secret = || {
             let mut bytes = [0u8; 32];
             rand::fill(&mut bytes);

@@ -3,10 +3,9 @@
 
 use std::fmt;
 
-use medusa_auth_core::models::Metadata;
-use medusa_auth_core::{ExposeSecret, SecretString, UserRole};
+use medusa_auth_core::Timestamp;
+use medusa_auth_core::{ExposeSecret, Metadata, SecretString, UserRole};
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use super::ids::iso;
 use super::password::PasswordHash;
@@ -22,9 +21,9 @@ pub(crate) struct UserRecord {
     pub(crate) last_name: Option<String>,
     pub(crate) api_token: Option<SecretString>,
     pub(crate) metadata: Option<Metadata>,
-    pub(crate) created_at: OffsetDateTime,
-    pub(crate) updated_at: OffsetDateTime,
-    pub(crate) deleted_at: Option<OffsetDateTime>,
+    pub(crate) created_at: Timestamp,
+    pub(crate) updated_at: Timestamp,
+    pub(crate) deleted_at: Option<Timestamp>,
 }
 
 impl fmt::Debug for UserRecord {
@@ -40,7 +39,7 @@ impl fmt::Debug for UserRecord {
 }
 
 #[derive(Serialize)]
-struct UserJson<'a> {
+pub(crate) struct UserJson<'a> {
     id: &'a str,
     created_at: String,
     updated_at: String,
@@ -61,19 +60,22 @@ pub(crate) struct UserEnvelope<'a> {
 
 impl UserRecord {
     pub(crate) fn envelope(&self) -> UserEnvelope<'_> {
-        UserEnvelope {
-            user: UserJson {
-                id: &self.id,
-                created_at: iso(self.created_at),
-                updated_at: iso(self.updated_at),
-                deleted_at: self.deleted_at.map(iso),
-                role: self.role.as_str(),
-                email: &self.email,
-                first_name: self.first_name.as_deref(),
-                last_name: self.last_name.as_deref(),
-                api_token: self.api_token.as_ref().map(|t| t.expose_secret()),
-                metadata: self.metadata.as_ref(),
-            },
+        UserEnvelope { user: self.json() }
+    }
+
+    /// The user as every admin route sends it.
+    pub(crate) fn json(&self) -> UserJson<'_> {
+        UserJson {
+            id: &self.id,
+            created_at: iso(self.created_at),
+            updated_at: iso(self.updated_at),
+            deleted_at: self.deleted_at.map(iso),
+            role: self.role.as_str(),
+            email: &self.email,
+            first_name: self.first_name.as_deref(),
+            last_name: self.last_name.as_deref(),
+            api_token: self.api_token.as_ref().map(|t| t.expose_secret()),
+            metadata: self.metadata.as_ref(),
         }
     }
 
@@ -93,9 +95,9 @@ pub(crate) struct CustomerRecord {
     pub(crate) last_name: Option<String>,
     pub(crate) phone: Option<String>,
     pub(crate) has_account: bool,
-    pub(crate) created_at: OffsetDateTime,
-    pub(crate) updated_at: OffsetDateTime,
-    pub(crate) deleted_at: Option<OffsetDateTime>,
+    pub(crate) created_at: Timestamp,
+    pub(crate) updated_at: Timestamp,
+    pub(crate) deleted_at: Option<Timestamp>,
 }
 
 impl fmt::Debug for CustomerRecord {
@@ -186,8 +188,8 @@ impl CustomerRecord {
 mod tests {
     use super::*;
 
-    fn at() -> OffsetDateTime {
-        time::macros::datetime!(2026-11-22 13:08:29.158 UTC)
+    fn at() -> Timestamp {
+        "2026-11-22T13:08:29.158Z".parse().unwrap()
     }
 
     fn keys(body: &str) -> Vec<String> {
@@ -257,8 +259,8 @@ mod tests {
             last_name: None,
             api_token: Some("real_medusa_admin_api_token".into()),
             metadata: None,
-            created_at: time::macros::datetime!(2026-11-22 13:08:22.896 UTC),
-            updated_at: time::macros::datetime!(2026-11-22 13:08:22.896 UTC),
+            created_at: "2026-11-22T13:08:22.896Z".parse().unwrap(),
+            updated_at: "2026-11-22T13:08:22.896Z".parse().unwrap(),
             deleted_at: None,
         };
         // transcripts.md exchange 10, byte for byte.

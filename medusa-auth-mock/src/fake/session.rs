@@ -73,7 +73,7 @@ impl CookieSecret {
         let dot = signed.rfind('.')?;
         let value = &signed[..dot];
         let expected = self.sign(value);
-        medusa_auth_core::constant_time_eq(&expected, signed).then_some(value)
+        medusa_auth_core::internal::constant_time_eq(&expected, signed).then_some(value)
     }
 
     /// The cookie value for `sid`: `s%3A<sid>.<signature>`, percent-encoded as

@@ -1,5 +1,5 @@
 //! One table of named scenarios, each a list of steps with the outcome expected,
-//! covering every call of SPEC §1, the credential rules of §2 and every error of §3
+//! covering every call, the credential rules and every error the auth routes produce
 //! the auth routes can produce; and a runner that plays them through a core
 //! [`Client`](medusa_auth_core::Client) against any backend: the in-memory fake, the
 //! loopback fake, or a real Medusa seeded with the same [`Seed`](crate::Seed).
@@ -43,7 +43,7 @@ pub use table::{all, production};
 pub struct Scenario {
     /// What it shows, as a sentence (unique in its table).
     pub name: &'static str,
-    /// The rows of SPEC it covers (`§1 admin.create_session`, `§3 401 wrong password` …).
+    /// What it covers (`call: admin.create_session`, `error: 401 wrong password` …).
     pub covers: &'static [&'static str],
     /// The steps.
     pub steps: Vec<Step>,
@@ -204,6 +204,9 @@ pub struct RawRequest {
     pub body: Option<&'static str>,
     /// Whether to send the session's cookie.
     pub with_cookie: bool,
+    /// The side whose JWT, held by the session, to send as `Authorization: Bearer`
+    /// (what the SDK itself never sends on some routes, such as a logout).
+    pub with_bearer: Option<Side>,
 }
 
 impl RawRequest {
@@ -215,6 +218,7 @@ impl RawRequest {
             headers: Vec::new(),
             body: None,
             with_cookie: false,
+            with_bearer: None,
         }
     }
 
@@ -233,6 +237,12 @@ impl RawRequest {
     /// Sends the session's cookie.
     pub fn with_cookie(mut self) -> Self {
         self.with_cookie = true;
+        self
+    }
+
+    /// Sends the JWT the session holds for `side` as `Authorization: Bearer`.
+    pub fn with_bearer(mut self, side: Side) -> Self {
+        self.with_bearer = Some(side);
         self
     }
 }

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::header;
+use medusa_auth_core::internal::{DEFAULT_BASE_URL, excerpt};
 use medusa_auth_core::{
-    AccessToken, AdminAuthApi, Client, Clock, ConfigError, Credentials, CustomHeaders, Customer,
-    Error, ExposeSecret, HttpTransport, SecretString, Session, Side, StoreAuthApi, User,
+    AccessToken, Client, Clock, ConfigError, Credentials, CustomHeaders, Customer, Error,
+    ExposeSecret, HttpTransport, SecretString, Session, Side, User,
 };
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -68,7 +69,7 @@ impl Target {
     pub fn memory(fake: &FakeMedusa) -> Self {
         Target::new(
             "in-memory fake",
-            medusa_auth_core::DEFAULT_BASE_URL,
+            DEFAULT_BASE_URL,
             Arc::new(fake.transport()),
         )
         .with_clock(fake.clock())
@@ -366,40 +367,49 @@ async fn run_step(run: &mut Run<'_>, step: &Step) -> Result<(), String> {
         Action::AdminCreateSession(who, which) => {
             let (email, password) = login(*who, *which)?;
             observed(
-                admin.create_session(&email, &password, &headers).await,
+                admin.create_session(email, password).headers(headers).await,
                 Observed::User,
             )
         }
-        Action::AdminGetSession => observed(admin.get_session(&headers).await, Observed::User),
+        Action::AdminGetSession => {
+            observed(admin.get_session().headers(headers).await, Observed::User)
+        }
         Action::AdminDeleteSession => {
-            observed(admin.delete_session(&headers).await, |()| Observed::Done)
+            observed(admin.delete_session().headers(headers).await, |()| {
+                Observed::Done
+            })
         }
         Action::AdminGetToken(who, which) => {
             let (email, password) = login(*who, *which)?;
             observed(
-                admin.get_token(&email, &password, &headers).await,
+                admin.get_token(email, password).headers(headers).await,
                 Observed::Token,
             )
         }
         Action::StoreAuthenticate(who, which) => {
             let (email, password) = login(*who, *which)?;
             observed(
-                store.authenticate(&email, &password, &headers).await,
+                store.authenticate(email, password).headers(headers).await,
                 Observed::Customer,
             )
         }
-        Action::StoreGetSession => observed(store.get_session(&headers).await, Observed::Customer),
+        Action::StoreGetSession => observed(
+            store.get_session().headers(headers).await,
+            Observed::Customer,
+        ),
         Action::StoreDeleteSession => {
-            observed(store.delete_session(&headers).await, |()| Observed::Done)
+            observed(store.delete_session().headers(headers).await, |()| {
+                Observed::Done
+            })
         }
         Action::StoreExists(who) => {
             let email = email(seed, *who)?;
-            observed(store.exists(&email, &headers).await, Observed::Exists)
+            observed(store.exists(email).headers(headers).await, Observed::Exists)
         }
         Action::StoreGetToken(who, which) => {
             let (email, password) = login(*who, *which)?;
             observed(
-                store.get_token(&email, &password, &headers).await,
+                store.get_token(email, password).headers(headers).await,
                 Observed::Token,
             )
         }
@@ -530,7 +540,7 @@ fn check_token(side: Side, token: &AccessToken) -> Result<(), String> {
         return Err(format!("its domain claim is not {side}"));
     }
     match (claims.iat, claims.exp) {
-        (Some(iat), Some(exp)) if exp.checked_sub(iat) == Some(lifetime) => Ok(()),
+        (Some(iat), Some(exp)) if exp.as_second() - iat.as_second() == lifetime => Ok(()),
         _ => Err(format!("it does not live {lifetime} s")),
     }
 }
@@ -618,6 +628,18 @@ async fn raw_step(
     if let Some(value) = &sent_cookie {
         request = request.header(header::COOKIE, format!("connect.sid={value}"));
     }
+    if let Some(side) = raw.with_bearer {
+        let token = run
+            .session(session)
+            .bearer(side)
+            .ok_or_else(|| format!("session {session} holds no {side} token"))?;
+        let mut value = token
+            .authorization()
+            .cloned()
+            .ok_or("the token cannot be sent in a header")?;
+        value.set_sensitive(true);
+        request = request.header(header::AUTHORIZATION, value);
+    }
     let body_bytes = raw
         .body
         .map(|b| Bytes::from(expand(b, seed, true, false)))
@@ -643,7 +665,7 @@ async fn raw_step(
                 .map(|m| format!("keys {:?}", m.keys().collect::<Vec<_>>()))
                 .unwrap_or_else(|_| format!("{} bytes", response.body().len()))
         } else {
-            medusa_auth_core::response::excerpt(response.body())
+            excerpt(response.body())
         };
         format!(
             "got HTTP {} ({content_type}): {excerpt}",

@@ -52,14 +52,14 @@ fn invalid(path: &'static str, body: &'static str, message: &'static str) -> Ste
 }
 
 /// Every scenario of a development-mode backend (`NODE_ENV` unset), as recorded in
-/// `transcripts.md`: SPEC §1 (each call's success), §2 (credentials and the
-/// session cookie) and §3 (each error the auth routes produce).
+/// `transcripts.md`: each call's success, the credentials and the session cookie,
+/// and each error the auth routes produce.
 pub fn all() -> Vec<Scenario> {
     vec![
-        // ---------------------------------------------------------------- §1
+        // ---------------------------------------------------------------- the calls
         scenario(
             "admin create_session answers the user and keeps a session cookie",
-            &["§1 admin.create_session", "§1 admin.get_session"],
+            &["call: admin.create_session", "call: admin.get_session"],
             vec![
                 step(
                     0,
@@ -72,7 +72,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "admin create_session lower-cases the email",
-            &["§1 admin.create_session"],
+            &["call: admin.create_session"],
             vec![step(
                 0,
                 AdminCreateSession(Who::AdminUpperCase, Right),
@@ -81,7 +81,10 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "admin delete_session answers OK and ends the session on the server",
-            &["§1 admin.delete_session", "§2 delete forgets the cookie"],
+            &[
+                "call: admin.delete_session",
+                "credentials: delete forgets the cookie",
+            ],
             vec![
                 step(
                     0,
@@ -97,7 +100,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "admin get_token answers a 24 h admin JWT that works as a bearer",
-            &["§1 admin.get_token", "§2 bearer JWT"],
+            &["call: admin.get_token", "credentials: bearer JWT"],
             vec![
                 step(
                     0,
@@ -119,7 +122,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "store authenticate answers the customer and keeps a session cookie",
-            &["§1 store.authenticate", "§1 store.get_session"],
+            &["call: store.authenticate", "call: store.get_session"],
             vec![
                 step(
                     0,
@@ -132,7 +135,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "store authenticate lower-cases the email",
-            &["§1 store.authenticate"],
+            &["call: store.authenticate"],
             vec![step(
                 0,
                 StoreAuthenticate(Who::CustomerUpperCase, Right),
@@ -141,7 +144,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "store delete_session answers OK and ends the customer's session on the server",
-            &["§1 store.delete_session"],
+            &["call: store.delete_session"],
             vec![
                 step(
                     0,
@@ -156,7 +159,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "store delete_session answers OK even when not logged in",
-            &["§1 store.delete_session"],
+            &["call: store.delete_session"],
             vec![
                 step(0, StoreDeleteSession, Expect::Done),
                 raw_step(
@@ -170,7 +173,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "store exists is true for a customer with an account, whatever the case",
-            &["§1 store.exists"],
+            &["call: store.exists"],
             vec![
                 step(0, StoreExists(Who::Customer), Expect::Exists(true)),
                 step(0, StoreExists(Who::CustomerUpperCase), Expect::Exists(true)),
@@ -178,7 +181,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "store exists is false for unknown emails and for non-emails",
-            &["§1 store.exists"],
+            &["call: store.exists"],
             vec![
                 step(0, StoreExists(Who::Nobody), Expect::Exists(false)),
                 step(0, StoreExists(Who::NotAnEmail), Expect::Exists(false)),
@@ -186,12 +189,12 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "store exists is false for a guest customer (no account)",
-            &["§1 store.exists"],
+            &["call: store.exists"],
             vec![step(0, StoreExists(Who::Guest), Expect::Exists(false))],
         ),
         scenario(
             "store exists finds emails with '+' and '/' (encoded as one path segment)",
-            &["§1 store.exists"],
+            &["call: store.exists"],
             vec![
                 step(0, StoreExists(Who::CustomerWithPlus), Expect::Exists(true)),
                 step(0, StoreExists(Who::CustomerWithSlash), Expect::Exists(true)),
@@ -199,7 +202,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "store get_token answers a 30-day store JWT that works as a bearer",
-            &["§1 store.get_token", "§2 bearer JWT"],
+            &["call: store.get_token", "credentials: bearer JWT"],
             vec![
                 step(
                     0,
@@ -219,10 +222,10 @@ pub fn all() -> Vec<Scenario> {
                 step(1, StoreGetSession, Expect::Customer(Who::Customer)),
             ],
         ),
-        // ---------------------------------------------------------------- §2
+        // ---------------------------------------------------------------- credentials
         scenario(
             "an API token authenticates admin routes",
-            &["§2 API token"],
+            &["credentials: API token"],
             vec![
                 step(0, UseApiToken(TokenValue::SeedApiToken), Expect::Applied),
                 step(0, AdminGetSession, Expect::User(Who::Admin)),
@@ -230,7 +233,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "an API token is not accepted on store routes",
-            &["§2 API token", "§3 401 not authenticated"],
+            &["credentials: API token", "error: 401 not authenticated"],
             vec![raw_step(
                 0,
                 RawRequest::new(Method::GET, "/store/auth")
@@ -242,7 +245,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "an API token sent as a bearer is refused",
-            &["§2 API token", "§3 401 bad credentials"],
+            &["credentials: API token", "error: 401 bad credentials"],
             vec![
                 step(
                     0,
@@ -254,7 +257,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "an admin JWT is refused on store routes",
-            &["§2 bearer JWT", "§3 401 wrong-side JWT"],
+            &["credentials: bearer JWT", "error: 401 wrong-side JWT"],
             vec![
                 step(
                     0,
@@ -275,7 +278,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "a store JWT is refused on admin routes",
-            &["§2 bearer JWT", "§3 401 wrong-side JWT"],
+            &["credentials: bearer JWT", "error: 401 wrong-side JWT"],
             vec![
                 step(
                     0,
@@ -295,8 +298,32 @@ pub fn all() -> Vec<Scenario> {
             ],
         ),
         scenario(
-            "a JWT stays valid after delete_session (JWTs are stateless)",
-            &["§2 bearer JWT"],
+            "a JWT stays valid after a DELETE /admin/auth that carries it (JWTs are stateless)",
+            &["credentials: bearer JWT"],
+            vec![
+                step(
+                    0,
+                    AdminGetToken(Who::Admin, Right),
+                    Expect::Token(Side::Admin),
+                ),
+                // By hand: the SDK's delete_session never sends the JWT.
+                raw_step(
+                    0,
+                    RawRequest::new(Method::DELETE, "/admin/auth").with_bearer(Side::Admin),
+                    200,
+                    BodyShape::Text("OK"),
+                    CookieExpect::None,
+                ),
+                step(0, AdminGetSession, Expect::User(Who::Admin)),
+            ],
+        ),
+        scenario(
+            "admin delete_session sends only the cookie: with just a JWT it is 401 and the JWT is forgotten",
+            &[
+                "call: admin.delete_session",
+                "credentials: bearer JWT",
+                "error: 401 not authenticated",
+            ],
             vec![
                 step(
                     0,
@@ -312,13 +339,45 @@ pub fn all() -> Vec<Scenario> {
                     },
                     Expect::Applied,
                 ),
-                step(0, AdminDeleteSession, Expect::Done),
+                // The JWT is not sent, only the anonymous cookie the token call left:
+                // DELETE /admin/auth needs a logged-in session, so the server says 401.
+                step(0, AdminDeleteSession, Expect::Unauthorized),
+                // The session forgot its JWT all the same.
+                step(0, AdminGetSession, Expect::Unauthorized),
+                // The JWT itself is still valid elsewhere.
                 step(1, AdminGetSession, Expect::User(Who::Admin)),
             ],
         ),
         scenario(
+            "store delete_session sends only the cookie: with just a JWT it answers OK and the JWT is forgotten",
+            &["call: store.delete_session", "credentials: bearer JWT"],
+            vec![
+                step(
+                    0,
+                    StoreGetToken(Who::Customer, Right),
+                    Expect::Token(Side::Store),
+                ),
+                step(
+                    1,
+                    UseBearerOf {
+                        from: 0,
+                        side: Side::Store,
+                        as_side: Side::Store,
+                    },
+                    Expect::Applied,
+                ),
+                // DELETE /store/auth answers OK whatever it carries.
+                step(0, StoreDeleteSession, Expect::Done),
+                step(0, StoreGetSession, Expect::Unauthorized),
+                step(1, StoreGetSession, Expect::Customer(Who::Customer)),
+            ],
+        ),
+        scenario(
             "one cookie holds an admin and a customer; store logout keeps the admin",
-            &["§2 shared cookie", "§2 login keeps the sid"],
+            &[
+                "credentials: shared cookie",
+                "credentials: login keeps the sid",
+            ],
             vec![
                 step(
                     0,
@@ -342,7 +401,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "one cookie holds a customer and an admin; admin logout keeps the customer",
-            &["§2 shared cookie"],
+            &["credentials: shared cookie"],
             vec![
                 step(
                     0,
@@ -361,7 +420,10 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "a login keeps the session id of the anonymous cookie it was sent with",
-            &["§2 anonymous cookie", "§2 login keeps the sid"],
+            &[
+                "credentials: anonymous cookie",
+                "credentials: login keeps the sid",
+            ],
             vec![
                 step(0, AdminGetSession, Expect::Unauthorized),
                 step(0, CheckCookie, Expect::HasCookie),
@@ -376,7 +438,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "every answer to a request without a session cookie sets an anonymous one",
-            &["§2 anonymous cookie"],
+            &["credentials: anonymous cookie"],
             vec![
                 raw_step(
                     0,
@@ -403,7 +465,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "a login re-sends the session cookie it was sent with",
-            &["§2 login keeps the sid"],
+            &["credentials: login keeps the sid"],
             vec![
                 step(
                     0,
@@ -432,7 +494,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "session handles do not share credentials",
-            &["§2 isolation"],
+            &["credentials: isolation"],
             vec![
                 step(
                     0,
@@ -454,10 +516,10 @@ pub fn all() -> Vec<Scenario> {
                 step(1, StoreGetSession, Expect::Customer(Who::SecondCustomer)),
             ],
         ),
-        // ---------------------------------------------------------------- §3
+        // ---------------------------------------------------------------- errors
         scenario(
             "a wrong admin password is 401",
-            &["§3 401 wrong password"],
+            &["error: 401 wrong password"],
             vec![
                 step(
                     0,
@@ -469,7 +531,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "an unknown admin email is 401",
-            &["§3 401 unknown email"],
+            &["error: 401 unknown email"],
             vec![
                 step(
                     0,
@@ -481,7 +543,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "a wrong customer password is 401",
-            &["§3 401 wrong password"],
+            &["error: 401 wrong password"],
             vec![
                 step(
                     0,
@@ -493,7 +555,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "an unknown customer email is 401",
-            &["§3 401 unknown email"],
+            &["error: 401 unknown email"],
             vec![
                 step(
                     0,
@@ -505,7 +567,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "a customer without an account cannot log in (401)",
-            &["§3 401 customer without account"],
+            &["error: 401 customer without account"],
             vec![
                 step(
                     0,
@@ -517,7 +579,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "admin credentials are refused by the store login (401)",
-            &["§3 401 unknown email"],
+            &["error: 401 unknown email"],
             vec![step(
                 0,
                 StoreAuthenticate(Who::Admin, Right),
@@ -526,7 +588,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "a failed login is a text/plain Unauthorized with an anonymous cookie",
-            &["§3 401 wrong password", "§2 anonymous cookie"],
+            &["error: 401 wrong password", "credentials: anonymous cookie"],
             vec![raw_step(
                 0,
                 post_json(
@@ -540,7 +602,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "get_session without credentials is 401",
-            &["§3 401 not authenticated"],
+            &["error: 401 not authenticated"],
             vec![
                 step(0, AdminGetSession, Expect::Unauthorized),
                 step(0, StoreGetSession, Expect::Unauthorized),
@@ -548,12 +610,12 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "admin delete_session without credentials is 401",
-            &["§3 401 not authenticated"],
+            &["error: 401 not authenticated"],
             vec![step(0, AdminDeleteSession, Expect::Unauthorized)],
         ),
         scenario(
             "a wrong API token is 401",
-            &["§3 401 bad credentials"],
+            &["error: 401 bad credentials"],
             vec![
                 step(
                     0,
@@ -565,7 +627,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "a bearer that is not a JWT is 401",
-            &["§3 401 bad credentials"],
+            &["error: 401 bad credentials"],
             vec![
                 step(
                     0,
@@ -583,7 +645,10 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "a forged session cookie is 401 and replaced by an anonymous one",
-            &["§3 401 bad credentials", "§2 anonymous cookie"],
+            &[
+                "error: 401 bad credentials",
+                "credentials: anonymous cookie",
+            ],
             vec![raw_step(
                 0,
                 RawRequest::new(Method::GET, "/admin/auth")
@@ -595,7 +660,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "an invalid admin login body is 400 invalid_data, with the server's messages",
-            &["§3 400 invalid body"],
+            &["error: 400 invalid body"],
             vec![
                 invalid(
                     "/admin/auth",
@@ -639,7 +704,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "an invalid store login body is 400 invalid_data, with the store's own messages",
-            &["§3 400 invalid body"],
+            &["error: 400 invalid body"],
             vec![
                 invalid(
                     "/store/auth",
@@ -660,7 +725,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "malformed JSON is a 400 HTML page",
-            &["§3 400 malformed JSON"],
+            &["error: 400 malformed JSON"],
             vec![raw_step(
                 0,
                 post_json("/admin/auth", r#"{"email":"#),
@@ -671,7 +736,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "an email already registered is 422 duplicate_error",
-            &["§3 422 duplicate"],
+            &["error: 422 duplicate"],
             vec![raw_step(
                 0,
                 post_json(
@@ -689,7 +754,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "unknown store routes are a 404 HTML page, unknown admin routes a 401",
-            &["§3 404 unknown route", "§3 401 not authenticated"],
+            &["error: 404 unknown route", "error: 401 not authenticated"],
             vec![
                 raw_step(
                     0,
@@ -716,7 +781,7 @@ pub fn all() -> Vec<Scenario> {
         ),
         scenario(
             "an invalid email or empty password is refused before anything is sent",
-            &["§3 400 invalid body"],
+            &["error: 400 invalid body"],
             vec![
                 step(
                     0,
@@ -740,7 +805,7 @@ pub fn production() -> Vec<Scenario> {
     vec![
         scenario(
             "production over plain HTTP: a password login leaves no session cookie",
-            &["§2 production cookie"],
+            &["credentials: production cookie"],
             vec![
                 step(
                     0,
@@ -757,7 +822,11 @@ pub fn production() -> Vec<Scenario> {
         ),
         scenario(
             "production over plain HTTP: bearer JWTs and API tokens work",
-            &["§2 production cookie", "§2 bearer JWT", "§2 API token"],
+            &[
+                "credentials: production cookie",
+                "credentials: bearer JWT",
+                "credentials: API token",
+            ],
             vec![
                 step(
                     0,
@@ -777,7 +846,7 @@ pub fn production() -> Vec<Scenario> {
         ),
         scenario(
             "production over plain HTTP: no Set-Cookie at all",
-            &["§2 production cookie"],
+            &["credentials: production cookie"],
             vec![
                 raw_step(
                     0,
@@ -800,7 +869,7 @@ pub fn production() -> Vec<Scenario> {
         ),
         scenario(
             "production behind a TLS proxy: the cookie is Secure; SameSite=None",
-            &["§2 production cookie"],
+            &["credentials: production cookie"],
             vec![raw_step(
                 0,
                 post_json(
@@ -815,7 +884,7 @@ pub fn production() -> Vec<Scenario> {
         ),
         scenario(
             "production behind a TLS proxy: the client keeps the Secure cookie on loopback",
-            &["§2 production cookie"],
+            &["credentials: production cookie"],
             vec![
                 step(
                     0,
@@ -829,7 +898,7 @@ pub fn production() -> Vec<Scenario> {
         ),
         scenario(
             "production: error pages show no stack trace",
-            &["§3 400 malformed JSON"],
+            &["error: 400 malformed JSON"],
             vec![raw_step(
                 0,
                 post_json("/admin/auth", r#"{"email":"#),
@@ -846,26 +915,26 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
-    use medusa_auth_core::Call;
+    use medusa_auth_core::internal::Endpoint;
 
-    fn call_of(action: &Action) -> Option<Call> {
+    fn endpoint_of(action: &Action) -> Option<Endpoint> {
         Some(match action {
-            AdminCreateSession(..) => Call::AdminCreateSession,
-            AdminGetSession => Call::AdminGetSession,
-            AdminDeleteSession => Call::AdminDeleteSession,
-            AdminGetToken(..) => Call::AdminGetToken,
-            StoreAuthenticate(..) => Call::StoreAuthenticate,
-            StoreGetSession => Call::StoreGetSession,
-            StoreDeleteSession => Call::StoreDeleteSession,
-            StoreExists(..) => Call::StoreExists,
-            StoreGetToken(..) => Call::StoreGetToken,
+            AdminCreateSession(..) => Endpoint::AdminCreateSession,
+            AdminGetSession => Endpoint::AdminGetSession,
+            AdminDeleteSession => Endpoint::AdminDeleteSession,
+            AdminGetToken(..) => Endpoint::AdminGetToken,
+            StoreAuthenticate(..) => Endpoint::StoreAuthenticate,
+            StoreGetSession => Endpoint::StoreGetSession,
+            StoreDeleteSession => Endpoint::StoreDeleteSession,
+            StoreExists(..) => Endpoint::StoreExists,
+            StoreGetToken(..) => Endpoint::StoreGetToken,
             _ => return None,
         })
     }
 
     #[test]
     fn every_call_has_a_success_scenario() {
-        let succeeded: HashSet<Call> = all()
+        let succeeded: HashSet<Endpoint> = all()
             .iter()
             .flat_map(|s| s.steps.iter())
             .filter(|step| {
@@ -878,10 +947,13 @@ mod tests {
                         | Expect::Exists(_)
                 )
             })
-            .filter_map(|step| call_of(&step.action))
+            .filter_map(|step| endpoint_of(&step.action))
             .collect();
-        for call in Call::ALL {
-            assert!(succeeded.contains(&call), "no success scenario for {call}");
+        for endpoint in Endpoint::ALL {
+            assert!(
+                succeeded.contains(&endpoint),
+                "no success scenario for {endpoint}"
+            );
         }
     }
 
@@ -892,16 +964,16 @@ mod tests {
             .flat_map(|s| s.covers.iter().copied())
             .collect();
         for row in [
-            "§3 401 wrong password",
-            "§3 401 unknown email",
-            "§3 401 customer without account",
-            "§3 401 not authenticated",
-            "§3 401 wrong-side JWT",
-            "§3 401 bad credentials",
-            "§3 400 invalid body",
-            "§3 400 malformed JSON",
-            "§3 422 duplicate",
-            "§3 404 unknown route",
+            "error: 401 wrong password",
+            "error: 401 unknown email",
+            "error: 401 customer without account",
+            "error: 401 not authenticated",
+            "error: 401 wrong-side JWT",
+            "error: 401 bad credentials",
+            "error: 400 invalid body",
+            "error: 400 malformed JSON",
+            "error: 422 duplicate",
+            "error: 404 unknown route",
         ] {
             assert!(covered.contains(row), "{row} is not covered");
         }

@@ -8,7 +8,7 @@ use http_body_util::{BodyExt as _, Full, Limited};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use medusa_auth_mock::core::{HttpTransport, TransportError};
+use medusa_auth_core::{HttpTransport, TransportError};
 
 /// The largest response read.
 const MAX_RESPONSE: usize = 8 * 1024 * 1024;

@@ -1,5 +1,5 @@
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 use super::{Metadata, null_as_default};
 
@@ -7,7 +7,7 @@ use super::{Metadata, null_as_default};
 ///
 /// ```
 /// use medusa_auth_core::Customer;
-/// let mut customer = Customer::new("cus_01", "customer@example.com", time::OffsetDateTime::UNIX_EPOCH);
+/// let mut customer = Customer::new("cus_01", "customer@example.com", medusa_auth_core::Timestamp::UNIX_EPOCH);
 /// customer.first_name = Some("Test".into());
 /// assert!(customer.has_account);
 /// ```
@@ -37,14 +37,12 @@ pub struct Customer {
     #[serde(default)]
     pub metadata: Option<Metadata>,
     /// Creation time.
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: OffsetDateTime,
+    pub created_at: Timestamp,
     /// Last update time.
-    #[serde(with = "time::serde::rfc3339")]
-    pub updated_at: OffsetDateTime,
+    pub updated_at: Timestamp,
     /// Deletion time, for a soft-deleted customer.
-    #[serde(default, with = "time::serde::rfc3339::option")]
-    pub deleted_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub deleted_at: Option<Timestamp>,
     /// The billing address (sent by routes other than auth), kept as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<serde_json::Value>,
@@ -58,7 +56,7 @@ pub struct Customer {
 
 impl Customer {
     /// A registered customer (`has_account`) with `created_at` = `updated_at` = `at`.
-    pub fn new(id: impl Into<String>, email: impl Into<String>, at: OffsetDateTime) -> Self {
+    pub fn new(id: impl Into<String>, email: impl Into<String>, at: Timestamp) -> Self {
         Customer {
             id: id.into(),
             email: email.into(),

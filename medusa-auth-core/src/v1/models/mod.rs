@@ -1,9 +1,9 @@
-//! The models of SPEC §4, as the auth routes return them.
+//! The v1 models, as the auth routes return them.
 //!
 //! Unknown fields are ignored, `null` is accepted wherever the server may send it,
-//! and dates are [`time::OffsetDateTime`] (ISO-8601 with milliseconds and `Z` on the
-//! wire). The structs are `#[non_exhaustive]`: make them with their constructors and
-//! set the public fields.
+//! and dates are [`Timestamp`](crate::Timestamp)s (RFC 3339 with milliseconds and `Z`
+//! on the wire). The structs are `#[non_exhaustive]`: make them with their
+//! constructors and set the public fields.
 
 mod customer;
 mod user;

@@ -1,8 +1,8 @@
 use std::fmt;
 
+use jiff::Timestamp;
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use time::OffsetDateTime;
 
 use super::{Metadata, null_as_default};
 
@@ -13,12 +13,12 @@ use super::{Metadata, null_as_default};
 ///
 /// ```
 /// use medusa_auth_core::{User, UserRole};
-/// let mut user = User::new("usr_01", "admin@example.com", time::macros::datetime!(2026-11-22 13:08:22.896 UTC));
+/// let mut user = User::new("usr_01", "admin@example.com", "2026-11-22T13:08:22.896Z".parse()?);
 /// user.role = UserRole::Admin;
 /// user.api_token = Some("secret-token".into());
 /// assert!(!format!("{user:?}").contains("secret-token"));
 /// assert!(!serde_json::to_string(&user)?.contains("secret-token"));
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[non_exhaustive]
@@ -43,19 +43,17 @@ pub struct User {
     #[serde(default)]
     pub metadata: Option<Metadata>,
     /// Creation time.
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: OffsetDateTime,
+    pub created_at: Timestamp,
     /// Last update time.
-    #[serde(with = "time::serde::rfc3339")]
-    pub updated_at: OffsetDateTime,
+    pub updated_at: Timestamp,
     /// Deletion time, for a soft-deleted user.
-    #[serde(default, with = "time::serde::rfc3339::option")]
-    pub deleted_at: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub deleted_at: Option<Timestamp>,
 }
 
 impl User {
     /// A user with `created_at` = `updated_at` = `at`, role `member`, nothing else set.
-    pub fn new(id: impl Into<String>, email: impl Into<String>, at: OffsetDateTime) -> Self {
+    pub fn new(id: impl Into<String>, email: impl Into<String>, at: Timestamp) -> Self {
         User {
             id: id.into(),
             email: email.into(),
@@ -149,7 +147,7 @@ mod tests {
         );
         assert_eq!(
             user.created_at,
-            time::macros::datetime!(2026-11-22 13:08:22.896 UTC)
+            "2026-11-22T13:08:22.896Z".parse::<Timestamp>().unwrap()
         );
         assert_eq!(user.deleted_at, None);
         assert!(!format!("{user:?}").contains("real_medusa_admin_api_token"));
