@@ -246,10 +246,12 @@ impl Host {
         if !text.is_ascii() {
             return Err("the host must be ASCII (an international domain name in its xn-- form)");
         }
+        let labels = text.split('.').count();
         let valid = text.len() <= 253
             && text.split('.').enumerate().all(|(index, label)| {
-                // One trailing dot (a fully qualified name) is allowed.
-                (label.is_empty() && index > 0 && text.ends_with('.') && text.len() > 1)
+                // One trailing dot (a fully qualified name) is allowed: an empty last
+                // label after one that is not.
+                (label.is_empty() && index + 1 == labels && index > 0)
                     || (!label.is_empty()
                         && label.len() <= 63
                         && label
@@ -388,6 +390,16 @@ mod tests {
             ("http://[not-v6]:9000", "IPv6"),
             ("http://shop.example.com/a b", "request URI"),
             ("://shop.example.com", "absolute URL"),
+            ("http://shop.example.com:+80", "port"),
+            ("http://shop.example.com:123456", "port"),
+            ("http://[::1]x:9000", "host is missing"),
+            ("http://shop..example.com", "domain name"),
+            ("http://.example.com", "domain name"),
+            ("http://.", "domain name"),
+            ("http://shop.example.com..", "domain name"),
+            ("http://shop..example.com.", "domain name"),
+            (&format!("http://{}.com", "a".repeat(64)), "domain name"),
+            (&format!("http://{}", "a.".repeat(127)), "domain name"),
         ] {
             let err = BaseUrl::parse(input).unwrap_err();
             let shown = err.to_string();
@@ -429,6 +441,45 @@ mod tests {
         let upper = BaseUrl::parse("http://SHOP.example.com").unwrap();
         let lower = BaseUrl::parse("http://shop.example.com").unwrap();
         assert_eq!(upper.origin(), lower.origin());
+    }
+
+    #[test]
+    fn a_fully_qualified_name_and_long_labels_are_hosts() {
+        for input in [
+            "http://shop.example.com.",
+            &format!("http://{}.com", "a".repeat(63)),
+            "http://under_score.example",
+        ] {
+            assert!(BaseUrl::parse(input).is_ok(), "{input}");
+        }
+    }
+
+    #[test]
+    fn says_what_it_is() {
+        let base = BaseUrl::parse("https://shop.example.com/medusa").unwrap();
+        assert!(base.is_https() && !base.is_loopback());
+        assert!(base.origin().is_https());
+        assert_eq!(base.to_string(), "https://shop.example.com/medusa");
+        assert_eq!(
+            format!("{base:?}"),
+            r#"BaseUrl("https://shop.example.com/medusa")"#
+        );
+        let local = BaseUrl::parse("http://127.0.0.1:9000").unwrap();
+        assert!(!local.is_https() && local.is_loopback());
+        assert!(!local.origin().is_https());
+        assert_eq!(local.origin().host(), "127.0.0.1");
+        assert_eq!(local.origin().port(), 9000);
+        // Each fixed route once.
+        let routes: Vec<&str> = fixed_routes().collect();
+        assert_eq!(
+            routes,
+            [
+                "/admin/auth",
+                "/admin/auth/token",
+                "/store/auth",
+                "/store/auth/token"
+            ]
+        );
     }
 
     #[test]
