@@ -197,3 +197,18 @@ impl<C: CallInput + fmt::Debug> fmt::Debug for CallBuilder<'_, C> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::v1::StoreGetSession;
+
+    #[test]
+    fn options_carry_their_headers() {
+        let headers = CustomHeaders::new().with("x-request-id", "7f2c").unwrap();
+        let options = CallOptions::new().with_headers(headers);
+        assert_eq!(options.headers.get("x-request-id").unwrap(), "7f2c");
+        let input = StoreGetSession::new().with_options(options);
+        assert_eq!(CallInput::options(&input).headers.len(), 1);
+    }
+}

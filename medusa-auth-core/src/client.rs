@@ -298,3 +298,48 @@ impl SessionFactory for Client {
         Ok(Arc::new(Client::session_with(self, credentials)?))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::TransportError;
+
+    struct Nowhere;
+
+    #[async_trait::async_trait]
+    impl HttpTransport for Nowhere {
+        async fn send(
+            &self,
+            _: http::Request<bytes::Bytes>,
+        ) -> Result<http::Response<bytes::Bytes>, TransportError> {
+            Err(TransportError::connect("nowhere"))
+        }
+    }
+
+    #[test]
+    fn debug_shows_the_configuration_and_no_key() {
+        let builder = Client::builder(Nowhere)
+            .api_key("sk_very_secret")
+            .default_header("x-tenant", "eu");
+        let shown = format!("{builder:?}");
+        assert!(
+            shown.starts_with("ClientBuilder { retry: RetryPolicy"),
+            "{shown}"
+        );
+        assert!(shown.contains(r#"api_key: Some("[REDACTED]")"#), "{shown}");
+        assert!(
+            shown.contains(r#"default_headers: {"x-tenant"}"#),
+            "{shown}"
+        );
+        assert!(!shown.contains("very_secret"), "{shown}");
+        let client = builder.base_url("http://127.0.0.1:9000").build().unwrap();
+        let shown = format!("{client:?}");
+        assert!(
+            shown.starts_with(
+                r#"Client { base_url: BaseUrl("http://127.0.0.1:9000"), retry: RetryPolicy"#
+            ),
+            "{shown}"
+        );
+        assert!(!shown.contains("very_secret"), "{shown}");
+    }
+}

@@ -302,4 +302,62 @@ mod tests {
         let shown = format!("{:?}", Credentials::SessionCookie("s%3Aabc.def".into()));
         assert!(!shown.contains("abc"), "{shown}");
     }
+
+    #[test]
+    fn compares_the_secret_for_equality_only() {
+        let token = AccessToken::new(Side::Admin, ADMIN_JWT.into());
+        assert!(token.secret_eq(ADMIN_JWT));
+        assert!(!token.secret_eq(STORE_JWT));
+        assert!(!token.secret_eq(""));
+    }
+
+    /// A JWT of exactly `len` bytes whose payload carries `exp`.
+    fn jwt_of_len(len: usize) -> String {
+        let head = "eyJhbGciOiJIUzI1NiJ9.";
+        let tail = ".c2ln";
+        let mut claims = String::from(r#"{"exp":1795439310,"pad":""#);
+        loop {
+            let payload =
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{claims}\"}}"));
+            let total = head.len() + payload.len() + tail.len();
+            if total >= len {
+                let jwt = format!("{head}{payload}{tail}");
+                return jwt[..len.min(jwt.len())].to_owned();
+            }
+            claims.push('x');
+        }
+    }
+
+    #[test]
+    fn decodes_the_claims_of_a_jwt_up_to_eight_kib() {
+        let exp = Timestamp::from_second(1_795_439_310).unwrap();
+        for (len, expected) in [
+            (2_000, Some(exp)),
+            (8 * 1024, Some(exp)),
+            (8 * 1024 + 1, None),
+        ] {
+            let jwt = jwt_of_len(len);
+            assert_eq!(jwt.len(), len);
+            let token = AccessToken::new(Side::Admin, jwt.into());
+            assert_eq!(token.expires_at(), expected, "a {len}-byte JWT");
+        }
+    }
+
+    #[test]
+    fn debug_names_the_side_and_the_expiry() {
+        let token = AccessToken::new(Side::Admin, ADMIN_JWT.into());
+        assert_eq!(
+            format!("{token:?}"),
+            r#"AccessToken { side: Admin, token: "[REDACTED]", expires_at: Some(2026-11-23T13:08:30Z) }"#
+        );
+        assert_eq!(
+            format!("{:?}", Credentials::ApiToken("x".into())),
+            "ApiToken([REDACTED])"
+        );
+        assert_eq!(
+            format!("{:?}", Credentials::SessionCookie("x".into())),
+            "SessionCookie([REDACTED])"
+        );
+        assert!(format!("{:?}", Credentials::Bearer(token)).starts_with("Bearer(AccessToken {"));
+    }
 }

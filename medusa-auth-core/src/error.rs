@@ -598,4 +598,57 @@ mod tests {
         assert_eq!(other, ApiErrorKind::Other("brand_new_type".into()));
         assert_eq!(other.as_str(), "brand_new_type");
     }
+
+    #[test]
+    fn classifies_through_every_variant() {
+        let api_401 = Error::api(
+            StatusCode::UNAUTHORIZED,
+            ApiErrorKind::Unauthorized,
+            "Invalid token",
+        );
+        assert!(api_401.is_unauthorized());
+        let api_400 = Error::api(StatusCode::BAD_REQUEST, ApiErrorKind::InvalidData, "bad");
+        assert!(!api_400.is_unauthorized());
+        let decode = Error::Decode(DecodeError::unusable(StatusCode::OK, "response", ".", "no"));
+        assert_eq!(decode.status(), Some(StatusCode::OK));
+        let logout = Error::logout_unconfirmed(
+            Side::Admin,
+            Error::api(StatusCode::CONFLICT, ApiErrorKind::Conflict, "busy"),
+        );
+        assert_eq!(logout.api_kind(), Some(&ApiErrorKind::Conflict));
+        assert_eq!(logout.status(), Some(StatusCode::CONFLICT));
+        assert!(logout.is_retryable());
+        assert_eq!(Error::unauthorized().api_kind(), None);
+    }
+
+    #[test]
+    fn says_what_it_is() {
+        let html =
+            Error::unexpected_response(StatusCode::NOT_FOUND, Some("text/html"), "Cannot GET /x");
+        assert_eq!(
+            html.to_string(),
+            "unexpected HTTP 404 Not Found response (text/html): Cannot GET /x"
+        );
+        let bare = Error::unexpected_response(StatusCode::BAD_GATEWAY, None, "(empty body)");
+        assert_eq!(
+            bare.to_string(),
+            "unexpected HTTP 502 Bad Gateway response: (empty body)"
+        );
+        assert_eq!(ApiErrorKind::DuplicateError.to_string(), "duplicate_error");
+        for (reason, says) in [
+            (MissingCookieReason::NotSet, "set no session cookie"),
+            (
+                MissingCookieReason::SecureOverPlainHttp,
+                "is Secure and the base URL is plain HTTP",
+            ),
+            (MissingCookieReason::AlreadyExpired, "had already expired"),
+        ] {
+            let shown = Error::session_cookie_missing(Side::Store, reason).to_string();
+            assert!(
+                shown.starts_with("store login answered 200 but "),
+                "{shown}"
+            );
+            assert!(shown.contains(says), "{shown}");
+        }
+    }
 }

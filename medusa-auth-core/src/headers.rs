@@ -251,4 +251,63 @@ mod tests {
         assert_eq!(headers.len(), 1);
         assert_eq!(headers.iter().next().unwrap().1, "2");
     }
+
+    #[test]
+    fn every_credential_header_is_sensitive_and_only_those() {
+        for name in [
+            "authorization",
+            "Cookie",
+            "set-cookie",
+            "Proxy-Authorization",
+            "x-medusa-access-token",
+        ] {
+            let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+            assert!(is_sensitive(&name), "{name}");
+            let headers = CustomHeaders::new().with(name.as_str(), "v").unwrap();
+            assert!(headers.get(name.as_str()).unwrap().is_sensitive(), "{name}");
+        }
+        for name in [
+            "x-request-id",
+            "accept",
+            "x-publishable-api-key",
+            "user-agent",
+        ] {
+            let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+            assert!(!is_sensitive(&name), "{name}");
+            let headers = CustomHeaders::new().with(name.as_str(), "v").unwrap();
+            assert!(
+                !headers.get(name.as_str()).unwrap().is_sensitive(),
+                "{name}"
+            );
+        }
+        assert!(is_credential(&header::AUTHORIZATION) && is_credential(&ACCESS_TOKEN));
+        assert!(!is_credential(&PUBLISHABLE_API_KEY));
+    }
+
+    #[test]
+    fn counts_finds_and_takes_a_header_map() {
+        let mut empty = CustomHeaders::new();
+        assert!(empty.is_empty());
+        assert_eq!(empty.len(), 0);
+        assert_eq!(empty.get("x-a"), None);
+        let mut map = HeaderMap::new();
+        map.append("x-a", HeaderValue::from_static("1"));
+        map.append("x-a", HeaderValue::from_static("2"));
+        map.append("cookie", HeaderValue::from_static("c=1"));
+        map.append("x-b", HeaderValue::from_static("3"));
+        let headers = CustomHeaders::from_header_map(map).unwrap();
+        // The later value of a repeated header wins.
+        assert_eq!(headers.len(), 3);
+        assert!(!headers.is_empty());
+        assert_eq!(headers.get("X-A").unwrap(), "2");
+        assert!(headers.get("cookie").unwrap().is_sensitive());
+        empty.extend(headers);
+        assert_eq!(empty.len(), 3);
+        let mut reserved = HeaderMap::new();
+        reserved.insert("host", HeaderValue::from_static("evil"));
+        assert!(matches!(
+            CustomHeaders::from_header_map(reserved),
+            Err(InvalidInput::ReservedHeader { .. })
+        ));
+    }
 }

@@ -310,4 +310,69 @@ mod tests {
         let admin = Scope::for_path("/admin/users");
         assert!(admin.bearer && admin.api_token && !admin.publishable_key);
     }
+
+    #[test]
+    fn a_default_api_token_header_goes_only_where_an_api_token_goes() {
+        use crate::v1::endpoint::Endpoint;
+        let mut defaults = CustomHeaders::new();
+        defaults
+            .insert_typed(ACCESS_TOKEN, HeaderValue::from_static("tok"))
+            .unwrap();
+        defaults
+            .insert_typed(PUBLISHABLE_API_KEY, HeaderValue::from_static("pk"))
+            .unwrap();
+        let factory = RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000").unwrap())
+            .with_default_headers(defaults);
+        let body = Bytes::new();
+        let custom = CustomHeaders::new();
+        for endpoint in Endpoint::ALL {
+            let path = endpoint.path(Some("a@b.io"));
+            let outgoing = Outgoing {
+                method: &endpoint.method(),
+                path: &path,
+                query: "",
+                body: &body,
+                content_type: None,
+                scope: endpoint.scope(),
+                custom: &custom,
+            };
+            let request = factory
+                .build(&outgoing, &OutgoingCredentials::default(), None)
+                .unwrap();
+            let scope = endpoint.scope();
+            assert_eq!(
+                request.headers().contains_key(ACCESS_TOKEN),
+                scope.api_token,
+                "{endpoint}"
+            );
+            assert_eq!(
+                request.headers().contains_key(PUBLISHABLE_API_KEY),
+                scope.publishable_key,
+                "{endpoint}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_default_headers_go_with_every_request() {
+        let factory = RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000").unwrap())
+            .with_default_headers(CustomHeaders::new().with("x-tenant", "eu").unwrap());
+        let body = Bytes::new();
+        let custom = CustomHeaders::new();
+        for path in ["/admin/users", "/store/products", "/health"] {
+            let outgoing = Outgoing {
+                method: &Method::GET,
+                path,
+                query: "",
+                body: &body,
+                content_type: None,
+                scope: Scope::for_path(path),
+                custom: &custom,
+            };
+            let request = factory
+                .build(&outgoing, &OutgoingCredentials::default(), None)
+                .unwrap();
+            assert_eq!(request.headers()["x-tenant"], "eu", "{path}");
+        }
+    }
 }

@@ -229,4 +229,15 @@ mod tests {
             assert!(!is_json(other), "{}", String::from_utf8_lossy(other));
         }
     }
+
+    use super::{EXCERPT_LEN, excerpt};
+
+    #[test]
+    fn an_excerpt_keeps_text_outside_tags_and_cuts_only_past_its_length() {
+        assert_eq!(excerpt(b"a > b <i>c</i>"), "a > b c");
+        let exact = "x".repeat(EXCERPT_LEN);
+        assert_eq!(excerpt(exact.as_bytes()), exact);
+        let longer = "x".repeat(EXCERPT_LEN + 1);
+        assert_eq!(excerpt(longer.as_bytes()), format!("{exact}…"));
+    }
 }

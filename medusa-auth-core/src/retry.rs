@@ -404,4 +404,21 @@ mod tests {
             RetryDecision::Stop(StopReason::DeadlineExceeded)
         );
     }
+
+    #[test]
+    fn the_deadline_is_the_one_set() {
+        assert_eq!(
+            RetryPolicy::new(1).deadline(),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(RetryPolicy::new(1).with_deadline(None).deadline(), None);
+        let policy = RetryPolicy::new(5)
+            .with_jitter(0.0)
+            .with_deadline(Some(Duration::from_secs(2)));
+        // A retry whose wait ends exactly at the deadline still starts.
+        assert_eq!(
+            policy.decide(status(503), 0, Duration::from_millis(1500), now(), 0.5),
+            RetryDecision::RetryAfter(Duration::from_millis(500))
+        );
+    }
 }

@@ -407,4 +407,29 @@ mod tests {
         request.push_query("fields", "+id,*title");
         assert_eq!(request.query(), "q=a%20b%26c%3Dd&fields=%2Bid%2C*title");
     }
+
+    #[test]
+    fn a_request_shows_its_parts_and_never_its_body() {
+        let mut request = ApiRequest::new(Method::POST, "/store/carts").unwrap();
+        request.push_query("limit", "1");
+        request
+            .headers_mut()
+            .insert("x-request-id", "7f2c")
+            .unwrap();
+        assert_eq!(request.content_type(), None);
+        request.set_body(
+            Bytes::from_static(br#"{"password":"hunter2"}"#),
+            HeaderValue::from_static("application/json"),
+        );
+        assert_eq!(request.content_type().unwrap(), "application/json");
+        assert_eq!(request.headers().get("x-request-id").unwrap(), "7f2c");
+        assert_eq!(request.body().len(), 22);
+        let shown = format!("{request:?}");
+        assert_eq!(
+            shown,
+            r#"ApiRequest { method: POST, path: "/store/carts", headers: {"x-request-id"}, body_len: 22, .. }"#
+        );
+        let longest = format!("/{}", "a".repeat(MAX_PATH_LEN - 1));
+        assert!(ApiRequest::new(Method::GET, &longest).is_ok());
+    }
 }

@@ -276,11 +276,6 @@ impl CookieJar {
         self.cookies.retain(|c| c.name() != name);
     }
 
-    /// Forgets every cookie.
-    pub fn clear(&mut self) {
-        self.cookies.clear();
-    }
-
     /// How many cookies are kept (expired ones included until the next store).
     pub fn len(&self) -> usize {
         self.cookies.len()
@@ -529,5 +524,108 @@ mod tests {
         );
         assert_eq!(jar.len(), 1);
         assert!(!format!("{jar:?}").contains("1FFHN"));
+    }
+
+    #[test]
+    fn a_plain_cookie_goes_back_to_a_remote_http_host() {
+        let remote = origin("http://shop.example.com");
+        let (jar, change) = jar_with(
+            &remote,
+            &["connect.sid=s%3Aa.b; Path=/"],
+            Timestamp::UNIX_EPOCH,
+        );
+        assert_eq!(change, SessionCookieChange::Stored);
+        assert!(
+            jar.header_for(&remote, "/store/auth", Timestamp::UNIX_EPOCH)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn keeps_every_legal_size_and_only_those() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = Timestamp::UNIX_EPOCH;
+        // name=value of exactly the limit, on a header line of up to twice it.
+        let value = "v".repeat(MAX_COOKIE_LEN - "big".len());
+        let attributes = format!("; Path=/; x={}", "a".repeat(MAX_COOKIE_LEN - 20));
+        let legal = format!("big={value}{attributes}");
+        assert!(legal.len() > MAX_COOKIE_LEN && legal.len() <= 2 * MAX_COOKIE_LEN);
+        let (jar, _) = jar_with(&local, &[&legal], now);
+        assert_eq!(jar.len(), 1, "a {}-byte header line", legal.len());
+        assert!(!jar.is_empty());
+        let over_value = format!("big={value}v; Path=/");
+        let (jar, _) = jar_with(&local, &[&over_value], now);
+        assert!(jar.is_empty(), "name and value over the limit");
+        let over_line = format!(
+            "{legal}{}",
+            "a".repeat(2 * MAX_COOKIE_LEN - legal.len() + 1)
+        );
+        let (jar, _) = jar_with(&local, &[&over_line], now);
+        assert!(jar.is_empty(), "a header line over twice the limit");
+    }
+
+    #[test]
+    fn a_max_age_of_zero_removes_the_cookie() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = at("Sun, 22 Nov 2026 13:08:29 GMT");
+        let (mut jar, _) = jar_with(&local, &[LOGIN_SET_COOKIE], now);
+        let change = jar.store_from_response(
+            &local,
+            "/",
+            &response_headers(&["connect.sid=x; Path=/; Max-Age=0"]),
+            SESSION_COOKIE_NAME,
+            now,
+        );
+        assert_eq!(change, SessionCookieChange::Removed);
+        assert!(jar.is_empty());
+        let (jar, change) = jar_with(&local, &["a=1; Path=/; Max-Age=1"], now);
+        assert_eq!(change, SessionCookieChange::Untouched);
+        assert!(jar.header_for(&local, "/", now).is_some());
+    }
+
+    #[test]
+    fn a_cookie_set_by_hand_replaces_its_namesake_only() {
+        let local = origin("http://127.0.0.1:9000");
+        let other_origin = origin("http://127.0.0.1:9001");
+        let now = Timestamp::UNIX_EPOCH;
+        let (mut jar, _) = jar_with(&local, &["other=1; Path=/"], now);
+        jar.store_from_response(
+            &other_origin,
+            "/",
+            &response_headers(&["connect.sid=elsewhere; Path=/"]),
+            SESSION_COOKIE_NAME,
+            now,
+        );
+        jar.insert(&local, SESSION_COOKIE_NAME, "first".into())
+            .unwrap();
+        jar.insert(&local, SESSION_COOKIE_NAME, "second".into())
+            .unwrap();
+        assert_eq!(jar.len(), 3);
+        assert_eq!(
+            jar.get(&local, SESSION_COOKIE_NAME, now)
+                .unwrap()
+                .expose_secret(),
+            "second"
+        );
+        assert_eq!(
+            jar.get(&other_origin, SESSION_COOKIE_NAME, now)
+                .unwrap()
+                .expose_secret(),
+            "elsewhere"
+        );
+        assert_eq!(jar.get(&local, "other", now).unwrap().expose_secret(), "1");
+        assert!(jar.get(&local, "absent", now).is_none());
+        let header = jar.header_for(&local, "/", now).unwrap();
+        assert_eq!(header.as_bytes(), b"other=1; connect.sid=second");
+        // The limit counts the name, the '=' and the value.
+        let room = MAX_COOKIE_LEN - SESSION_COOKIE_NAME.len() - 1;
+        assert!(
+            jar.insert(&local, SESSION_COOKIE_NAME, "v".repeat(room).into())
+                .is_ok()
+        );
+        assert!(
+            jar.insert(&local, SESSION_COOKIE_NAME, "v".repeat(room + 1).into())
+                .is_err()
+        );
     }
 }
