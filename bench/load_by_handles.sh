@@ -14,7 +14,7 @@ calls=${CALLS:-100000}
 source bench/pinned_server.sh
 
 cargo build --quiet --release -p medusa-auth-bench --bin fake_server
-cargo build --quiet --release --example load
+cargo build --quiet --release -p medusa-auth-e2e --example load
 
 start_pinned_server fake_server
 
