@@ -958,7 +958,7 @@ mod tests {
     }
 
     #[test]
-    fn every_error_row_of_spec_section_3_is_covered() {
+    fn every_error_of_the_auth_routes_is_covered() {
         let covered: HashSet<&str> = all()
             .iter()
             .flat_map(|s| s.covers.iter().copied())
