@@ -429,6 +429,18 @@ mod tests {
             shown,
             r#"ApiRequest { method: POST, path: "/store/carts", headers: {"x-request-id"}, body_len: 22, .. }"#
         );
+        struct Nowhere;
+        #[async_trait]
+        impl RouteApi for Nowhere {
+            async fn send_request(&self, _: ApiRequest) -> Result<Response<Bytes>> {
+                unreachable!("never sent")
+            }
+        }
+        let builder = RequestBuilder::new(&Nowhere, Method::GET, "/store/x").header("x-a", "1");
+        assert_eq!(
+            format!("{builder:?}"),
+            r#"RequestBuilder { request: Ok(ApiRequest { method: GET, path: "/store/x", headers: {"x-a"}, body_len: 0, .. }), .. }"#
+        );
         let longest = format!("/{}", "a".repeat(MAX_PATH_LEN - 1));
         assert!(ApiRequest::new(Method::GET, &longest).is_ok());
     }

@@ -473,4 +473,33 @@ mod tests {
             "/store/auth/{email}"
         );
     }
+
+    #[test]
+    fn debug_says_which_credentials_are_held() {
+        use crate::{Client, Credentials, HttpTransport, TransportError};
+        use bytes::Bytes;
+        use http::Response;
+        struct Nowhere;
+        #[async_trait::async_trait]
+        impl HttpTransport for Nowhere {
+            async fn send(
+                &self,
+                _: http::Request<Bytes>,
+            ) -> Result<Response<Bytes>, TransportError> {
+                Err(TransportError::connect("nowhere"))
+            }
+        }
+        let client = Client::builder(Nowhere).build().unwrap();
+        let session = client.session();
+        session
+            .set_credentials(Credentials::SessionCookie("s%3Asecret.sig".into()))
+            .unwrap();
+        session
+            .set_credentials(Credentials::ApiToken("sk_secret".into()))
+            .unwrap();
+        assert_eq!(
+            format!("{session:?}"),
+            r#"Session { cookies: {"connect.sid"}, admin_bearer: false, store_bearer: false, api_token: true }"#
+        );
+    }
 }

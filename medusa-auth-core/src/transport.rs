@@ -287,3 +287,110 @@ impl<T: Clock + ?Sized> Clock for std::sync::Arc<T> {
         (**self).now()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl StdError for Layer {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            self.1
+                .as_deref()
+                .map(|inner| inner as &(dyn StdError + 'static))
+        }
+    }
+
+    #[test]
+    fn names_an_os_error_by_its_kind_and_anything_else_by_its_message() {
+        let refused = TransportError::connect(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "Connection refused (os error 111)",
+        ))
+        .with_target("127.0.0.1:9000");
+        assert_eq!(
+            refused.to_string(),
+            "could not connect to 127.0.0.1:9000: connection refused"
+        );
+        assert!(!refused.may_have_reached_server());
+        let dns = TransportError::connect(std::io::Error::other(
+            "failed to lookup address information: Name or service not known",
+        ))
+        .with_target("no-such-host.invalid:80");
+        assert_eq!(
+            dns.to_string(),
+            "could not connect to no-such-host.invalid:80: failed to lookup address information: Name or service not known"
+        );
+        let reset =
+            TransportError::other(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert_eq!(reset.to_string(), "transport failed: connection reset");
+        assert!(reset.may_have_reached_server());
+        // The deepest of a chain of causes, at most 32 deep.
+        let deep = Layer(
+            "outer",
+            Some(Box::new(Layer(
+                "middle",
+                Some(Box::new(Layer("inner", None))),
+            ))),
+        );
+        assert_eq!(
+            TransportError::other(deep).to_string(),
+            "transport failed: inner"
+        );
+        let mut endless = Layer("level 40", None);
+        for level in (0..40).rev() {
+            let name: &'static str = Box::leak(format!("level {level}").into_boxed_str());
+            endless = Layer(name, Some(Box::new(endless)));
+        }
+        assert_eq!(
+            TransportError::other(endless).to_string(),
+            "transport failed: level 31"
+        );
+    }
+
+    #[test]
+    fn debug_shows_the_cause_as_display_does() {
+        let error = TransportError::timed_out(true)
+            .with_source("no answer within 30s (Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig)")
+            .with_target("127.0.0.1:9000");
+        let shown = format!("{error:?}");
+        assert!(shown.starts_with(r#"TransportError { kind: TimedOut, target: Some("127.0.0.1:9000"), may_have_reached_server: true, cause: Some("#), "{shown}");
+        assert!(!shown.contains("eyJ"), "{shown}");
+        assert_eq!(
+            error.to_string(),
+            "timed out waiting for 127.0.0.1:9000: no answer within 30s (Bearer [REDACTED])"
+        );
+    }
+
+    #[test]
+    fn the_clocks_and_sleeps_behind_an_arc_are_the_same() {
+        struct Fixed;
+        impl Clock for Fixed {
+            fn now(&self) -> Timestamp {
+                Timestamp::from_second(1_800_000_000).unwrap()
+            }
+        }
+        let shared: std::sync::Arc<dyn Clock> = std::sync::Arc::new(Fixed);
+        assert_eq!(shared.now(), Timestamp::from_second(1_800_000_000).unwrap());
+        assert!(SystemClock.now() > Timestamp::from_second(1_700_000_000).unwrap());
+
+        struct Counted(std::sync::Mutex<Vec<Duration>>);
+        #[async_trait]
+        impl Sleep for Counted {
+            async fn sleep(&self, duration: Duration) {
+                self.0.lock().unwrap().push(duration);
+            }
+        }
+        let sleep = std::sync::Arc::new(Counted(std::sync::Mutex::default()));
+        futures::executor::block_on(Sleep::sleep(&sleep, Duration::from_millis(5)));
+        assert_eq!(*sleep.0.lock().unwrap(), [Duration::from_millis(5)]);
+    }
+}

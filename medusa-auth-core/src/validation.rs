@@ -181,4 +181,52 @@ mod tests {
         assert!(validate_lookup_email("").is_err());
         assert!(validate_lookup_email("a\nb@x.io").is_err());
     }
+
+    #[test]
+    fn every_limit_is_inclusive() {
+        let local64 = "a".repeat(64);
+        assert!(validate_email(&format!("{local64}@example.com")).is_ok());
+        assert!(validate_email(&format!("a{local64}@example.com")).is_err());
+        // 254 bytes in all: a 64-byte local part, '@', a domain of 63-byte labels.
+        let domain = format!(
+            "{}.{}.{}.com",
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(57)
+        );
+        let longest = format!("{local64}@{domain}");
+        assert_eq!(longest.len(), MAX_EMAIL_LEN);
+        assert!(validate_email(&longest).is_ok());
+        assert!(validate_lookup_email(&longest).is_ok());
+        let over = format!("{local64}@e{domain}");
+        assert!(validate_email(&over).is_err());
+        assert!(validate_lookup_email(&over).is_err());
+        assert!(validate_email(&format!("a@{}.com", "b".repeat(64))).is_err());
+        let password = "p".repeat(MAX_PASSWORD_LEN);
+        assert!(validate_password(&password.as_str().into()).is_ok());
+        assert!(validate_password(&format!("{password}p").as_str().into()).is_err());
+    }
+
+    #[test]
+    fn a_tld_is_letters_or_punycode() {
+        for good in ["a@b.io", "a@b.xn--p1ai", "a@b.XN--p1ai"] {
+            assert!(validate_email(good).is_ok(), "{good}");
+        }
+        for bad in ["a@b.c", "a@b.xn--", "a@b.xn-", "a@b.1a", "a@b.x1"] {
+            assert!(validate_email(bad).is_err(), "{bad}");
+        }
+        // The last character of the Basic Multilingual Plane is one the server takes.
+        assert!(validate_email("a\u{FFFF}@example.com").is_ok());
+        assert!(validate_email("a\u{10000}@example.com").is_err());
+        assert_eq!(
+            validate_email("a\u{7}b@c.io"),
+            Err(InvalidInput::InvalidEmail {
+                reason: "it contains white space or control characters"
+            })
+        );
+        // White space or a control character anywhere.
+        for bad in ["a b@c.io", "a\u{7}b@c.io", "ab@c.io\t"] {
+            assert!(validate_email(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -328,3 +328,38 @@ fn a_route_request_is_retried_like_a_call() {
     assert_eq!(header(&transport.last(), "idempotency-key"), None);
     assert_eq!(transport.sent_count(), 5);
 }
+
+#[test]
+fn each_attempt_reads_the_clock_so_a_jwt_that_expired_during_the_wait_is_not_sent() {
+    let transport = Scripted::new();
+    let (builder, clock) = support::builder(&transport);
+    let client = builder
+        .retry_policy(RetryPolicy::new(1).with_jitter(0.0))
+        .build()
+        .unwrap();
+    let session = client.session();
+    let token = support::recorded_jwt(medusa_auth_core::Side::Store);
+    let exp = token.expires_at().unwrap();
+    session
+        .set_credentials(medusa_auth_core::Credentials::Bearer(token))
+        .unwrap();
+    // 0.4 s before the JWT expires; the first retry waits 0.5 s.
+    clock.advance(
+        Duration::try_from(exp.duration_since(recorded_at())).unwrap() - Duration::from_millis(400),
+    );
+    unavailable(&transport, None);
+    transport.respond(401, &[], "Unauthorized");
+    let error = run(session.store().get_session()).unwrap_err();
+    assert!(matches!(error, Error::TokenExpired { .. }), "{error:?}");
+    let sent = transport.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(
+        header(&sent[0], "authorization").is_some(),
+        "still valid on the first attempt"
+    );
+    assert_eq!(
+        header(&sent[1], "authorization"),
+        None,
+        "expired on the retry"
+    );
+}

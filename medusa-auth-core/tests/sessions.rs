@@ -1060,3 +1060,51 @@ fn a_transport_error_names_the_server_and_the_cause() {
     assert!(!error.to_string().contains(&jwt), "{error}");
     assert!(!shown.contains(PASSWORD), "{shown}");
 }
+
+#[test]
+fn a_session_as_a_trait_object_keeps_and_gives_its_credentials() {
+    let transport = Scripted::new();
+    let session: std::sync::Arc<dyn medusa_auth_core::AuthSession> =
+        std::sync::Arc::new(support::client(&transport).session());
+    assert!(session.bearer(Side::Admin).is_none());
+    session
+        .set_credentials(Credentials::Bearer(support::recorded_jwt(Side::Admin)))
+        .unwrap();
+    assert!(session.bearer(Side::Admin).is_some());
+    assert!(session.bearer(Side::Store).is_none());
+    assert!(
+        session
+            .set_credentials(Credentials::SessionCookie("a\r\nb".into()))
+            .is_err()
+    );
+    session
+        .set_credentials(Credentials::SessionCookie("s%3Akept.sig".into()))
+        .unwrap();
+    assert_eq!(
+        session.session_cookie().unwrap().expose_secret(),
+        "s%3Akept.sig"
+    );
+    session.clear();
+    assert!(session.bearer(Side::Admin).is_none() && session.session_cookie().is_none());
+}
+
+#[test]
+fn a_login_that_sets_no_cookie_keeps_the_one_the_session_holds() {
+    // A second login over a session whose cookie the server already knows: the
+    // server may not set it again, and the session it holds is the one logged in.
+    let transport = Scripted::new();
+    transport.answer_without_cookie(11);
+    let session = client(&transport).session();
+    session
+        .set_credentials(Credentials::SessionCookie("s%3Aheld.sig".into()))
+        .unwrap();
+    let user = run(session
+        .admin()
+        .create_session("admin@example.com", PASSWORD))
+    .unwrap();
+    assert_eq!(user.email, "admin@example.com");
+    assert_eq!(
+        session.session_cookie().unwrap().expose_secret(),
+        "s%3Aheld.sig"
+    );
+}

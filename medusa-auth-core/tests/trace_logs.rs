@@ -44,6 +44,7 @@ fn trace_logs_of_a_whole_walk_hold_no_secret() {
     // The walk was logged: one span per call with its name, method, path and status.
     assert!(logs.contains("call=\"admin.create_session\""), "{logs}");
     assert!(logs.contains("status=200"), "{logs}");
+    assert!(logs.contains("attempts=1"), "{logs}");
     assert!(logs.contains("path=/store/auth/token"), "{logs}");
     assert!(logs.contains("call=\"request\""), "{logs}");
     assert_clean("logs", &logs);

@@ -553,6 +553,10 @@ mod tests {
         let (jar, _) = jar_with(&local, &[&legal], now);
         assert_eq!(jar.len(), 1, "a {}-byte header line", legal.len());
         assert!(!jar.is_empty());
+        let exactly_twice = format!("{legal}{}", "a".repeat(2 * MAX_COOKIE_LEN - legal.len()));
+        assert_eq!(exactly_twice.len(), 2 * MAX_COOKIE_LEN);
+        let (jar, _) = jar_with(&local, &[&exactly_twice], now);
+        assert_eq!(jar.len(), 1, "a header line of exactly twice the limit");
         let over_value = format!("big={value}v; Path=/");
         let (jar, _) = jar_with(&local, &[&over_value], now);
         assert!(jar.is_empty(), "name and value over the limit");
@@ -577,6 +581,10 @@ mod tests {
             now,
         );
         assert_eq!(change, SessionCookieChange::Removed);
+        assert!(jar.is_empty());
+        // A Max-Age too negative to add to the clock still means expired, not never.
+        let (jar, change) = jar_with(&local, &["a=1; Path=/; Max-Age=-99999999999999999999"], now);
+        assert_eq!(change, SessionCookieChange::Untouched);
         assert!(jar.is_empty());
         let (jar, change) = jar_with(&local, &["a=1; Path=/; Max-Age=1"], now);
         assert_eq!(change, SessionCookieChange::Untouched);

@@ -248,6 +248,15 @@ mod tests {
             cookie_date("Wed, 31 Dec 2069 23:59:59 GMT"),
             Some(at("2069-12-31T23:59:59Z"))
         );
+        // Two-digit years: 70 to 99 are 19xx, 00 to 69 are 20xx.
+        assert_eq!(
+            cookie_date("Sat, 05-Nov-05 08:49:37 GMT"),
+            Some(at("2005-11-05T08:49:37Z"))
+        );
+        assert_eq!(
+            cookie_date("Mon, 01 Jan 1601 00:00:00 GMT"),
+            Some(at("1601-01-01T00:00:00Z"))
+        );
         for text in [
             "",
             "garbage",
@@ -255,11 +264,27 @@ mod tests {
             "Sun, 31 Feb 1994 08:49:37 GMT",
             "Sun, 06 Nov 1600 08:49:37 GMT",
             "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 1994 08:49:60 GMT",
+            "Sun, 00 Nov 1994 08:49:37 GMT",
             "Sun, 32 Nov 1994 08:49:37 GMT",
             "Sun, 06 Xyz 1994 08:49:37 GMT",
             "Sun, 06 Nov 12345 08:49:37 GMT",
         ] {
             assert_eq!(cookie_date(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn max_age_needs_digits() {
+        for line in [
+            "a=1; Max-Age=-",
+            "a=1; Max-Age=",
+            "a=1; Max-Age=+5",
+            "a=1; Max-Age=1s",
+        ] {
+            assert_eq!(parse(line).unwrap().max_age, None, "{line}");
+        }
+        assert_eq!(parse("a=1; Max-Age=-0").unwrap().max_age, Some(0));
     }
 }

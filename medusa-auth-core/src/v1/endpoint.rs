@@ -131,21 +131,6 @@ impl Endpoint {
         }
     }
 
-    /// The JS client's name (`admin.auth.createSession`).
-    pub fn js_name(self) -> &'static str {
-        match self {
-            Endpoint::AdminCreateSession => "admin.auth.createSession",
-            Endpoint::AdminGetSession => "admin.auth.getSession",
-            Endpoint::AdminDeleteSession => "admin.auth.deleteSession",
-            Endpoint::AdminGetToken => "admin.auth.getToken",
-            Endpoint::StoreAuthenticate => "auth.authenticate",
-            Endpoint::StoreGetSession => "auth.getSession",
-            Endpoint::StoreDeleteSession => "auth.deleteSession",
-            Endpoint::StoreExists => "auth.exists",
-            Endpoint::StoreGetToken => "auth.getToken",
-        }
-    }
-
     /// Whether it sends an email and password.
     pub fn takes_password(self) -> bool {
         matches!(
@@ -154,14 +139,6 @@ impl Endpoint {
                 | Endpoint::AdminGetToken
                 | Endpoint::StoreAuthenticate
                 | Endpoint::StoreGetToken
-        )
-    }
-
-    /// Whether it logs in with a password and answers with a session cookie.
-    pub fn is_cookie_login(self) -> bool {
-        matches!(
-            self,
-            Endpoint::AdminCreateSession | Endpoint::StoreAuthenticate
         )
     }
 
@@ -232,28 +209,30 @@ mod tests {
             .map(|e| {
                 let scope = e.scope();
                 format!(
-                    "{} {} {} bearer={} api_token={} pk={}",
+                    "{e} {} {} {} bearer={} api_token={} pk={} password={} logout={}",
                     e.method(),
                     e.path_template(),
                     e.side(),
                     scope.bearer,
                     scope.api_token,
-                    scope.publishable_key
+                    scope.publishable_key,
+                    e.takes_password(),
+                    e.is_logout()
                 )
             })
             .collect();
         assert_eq!(
             table,
             [
-                "POST /admin/auth admin bearer=false api_token=false pk=false",
-                "GET /admin/auth admin bearer=true api_token=true pk=false",
-                "DELETE /admin/auth admin bearer=false api_token=false pk=false",
-                "POST /admin/auth/token admin bearer=false api_token=false pk=false",
-                "POST /store/auth store bearer=false api_token=false pk=true",
-                "GET /store/auth store bearer=true api_token=false pk=true",
-                "DELETE /store/auth store bearer=false api_token=false pk=false",
-                "GET /store/auth/{email} store bearer=false api_token=false pk=true",
-                "POST /store/auth/token store bearer=false api_token=false pk=true",
+                "admin.create_session POST /admin/auth admin bearer=false api_token=false pk=false password=true logout=false",
+                "admin.get_session GET /admin/auth admin bearer=true api_token=true pk=false password=false logout=false",
+                "admin.delete_session DELETE /admin/auth admin bearer=false api_token=false pk=false password=false logout=true",
+                "admin.get_token POST /admin/auth/token admin bearer=false api_token=false pk=false password=true logout=false",
+                "store.authenticate POST /store/auth store bearer=false api_token=false pk=true password=true logout=false",
+                "store.get_session GET /store/auth store bearer=true api_token=false pk=true password=false logout=false",
+                "store.delete_session DELETE /store/auth store bearer=false api_token=false pk=false password=false logout=true",
+                "store.exists GET /store/auth/{email} store bearer=false api_token=false pk=true password=false logout=false",
+                "store.get_token POST /store/auth/token store bearer=false api_token=false pk=true password=true logout=false",
             ]
         );
     }
