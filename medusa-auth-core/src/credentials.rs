@@ -36,6 +36,53 @@ impl fmt::Display for Side {
     }
 }
 
+/// A machine credential for admin routes, as the header it is sent in: v1's API token
+/// (`x-medusa-access-token`), v2's secret key (`Authorization: Basic`). Marked
+/// sensitive, in bytes wiped when dropped.
+#[derive(Clone)]
+pub struct ApiCredential {
+    name: http::HeaderName,
+    value: HeaderValue,
+}
+
+impl ApiCredential {
+    /// `secret` sent as the header `name`; refused when a header cannot carry it.
+    pub fn new(name: http::HeaderName, secret: &SecretString) -> Result<Self, crate::InvalidInput> {
+        Self::from_bytes(name, secret.expose_secret().as_bytes().to_vec())
+    }
+
+    /// `value` (already encoded, e.g. `Basic …`) sent as the header `name`.
+    pub(crate) fn from_bytes(
+        name: http::HeaderName,
+        value: Vec<u8>,
+    ) -> Result<Self, crate::InvalidInput> {
+        let invalid = || crate::InvalidInput::InvalidHeaderValue {
+            name: name.as_str().to_owned(),
+        };
+        let value = wiped_header_value(value).ok_or_else(invalid)?;
+        Ok(ApiCredential { name, value })
+    }
+
+    /// The header's name.
+    pub fn name(&self) -> &http::HeaderName {
+        &self.name
+    }
+
+    /// The header's value (sensitive).
+    pub fn value(&self) -> &HeaderValue {
+        &self.value
+    }
+}
+
+impl fmt::Debug for ApiCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiCredential")
+            .field("name", &self.name)
+            .field("value", &"[REDACTED]")
+            .finish()
+    }
+}
+
 /// A credential a session handle can be given.
 ///
 /// `Debug` never shows a value:

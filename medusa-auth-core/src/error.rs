@@ -458,14 +458,6 @@ pub enum InvalidInput {
         /// The header's name.
         name: String,
     },
-    /// A bearer token of one side used for the other.
-    #[error("a {token_side} bearer token cannot be used on a {call_side} route")]
-    BearerForOtherSide {
-        /// The side the token was issued for.
-        token_side: Side,
-        /// The side of the call.
-        call_side: Side,
-    },
 }
 
 impl InvalidInput {

@@ -8,6 +8,7 @@ mod call;
 mod client;
 mod cookies;
 mod credentials;
+mod engine;
 mod error;
 mod headers;
 mod redact;
@@ -25,7 +26,7 @@ mod validation;
 pub use base_url::BaseUrl;
 pub use call::{CallBuilder, CallFuture, CallInput, CallOptions};
 pub use client::{Client, ClientBuilder};
-pub use credentials::{AccessToken, Credentials, Side, TokenClaims};
+pub use credentials::{AccessToken, ApiCredential, Credentials, Side, TokenClaims};
 pub use error::{
     ApiError, ApiErrorKind, ConfigError, DecodeError, Error, InvalidInput, MissingCookieReason,
     Result,

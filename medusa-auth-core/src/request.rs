@@ -5,15 +5,14 @@
 use bytes::Bytes;
 use http::Method;
 use http::header::{self, HeaderMap, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use crate::base_url::BaseUrl;
-use crate::credentials::{AccessToken, Side};
+use crate::credentials::{AccessToken, ApiCredential, Side};
 use crate::error::{ConfigError, Error, InvalidInput};
 use crate::headers::{
     ACCESS_TOKEN, CustomHeaders, IDEMPOTENCY_KEY, PUBLISHABLE_API_KEY, checked_value, is_credential,
 };
-use crate::secret::wiped_header_value;
 
 /// `User-Agent: medusa-auth/<version>`, unless overridden.
 pub const DEFAULT_USER_AGENT: &str = concat!("medusa-auth/", env!("CARGO_PKG_VERSION"));
@@ -66,10 +65,11 @@ impl Scope {
 pub struct OutgoingCredentials<'a> {
     /// The `Cookie` header the handle's jar made for this request.
     pub cookie: Option<HeaderValue>,
-    /// The bearer JWT of the request's side; sent only to routes of that side.
+    /// The bearer JWT the session chose for this request.
     pub bearer: Option<&'a AccessToken>,
-    /// An API token for admin routes; overrides the client's `api_key`.
-    pub api_token: Option<&'a SecretString>,
+    /// The session's machine credential for admin routes that take one; overrides
+    /// the client's.
+    pub api_credential: Option<&'a ApiCredential>,
 }
 
 /// What one request is, before credentials: route, query, body and the caller's
@@ -121,7 +121,7 @@ pub struct RequestFactory {
     base_url: BaseUrl,
     user_agent: HeaderValue,
     default_headers: CustomHeaders,
-    api_key: Option<HeaderValue>,
+    api_key: Option<ApiCredential>,
     publishable_api_key: Option<HeaderValue>,
 }
 
@@ -152,8 +152,15 @@ impl RequestFactory {
     /// The JS `apiKey`: an admin API token sent as `x-medusa-access-token` where a
     /// route takes an API token (admin routes, not the logins).
     pub fn with_api_key(mut self, api_key: &SecretString) -> Result<Self, ConfigError> {
-        self.api_key = Some(sensitive_value(ACCESS_TOKEN.as_str(), api_key)?);
+        self.api_key = Some(ApiCredential::new(ACCESS_TOKEN, api_key)?);
         Ok(self)
+    }
+
+    /// A machine credential for admin routes, as the header it goes in (v2's secret
+    /// key as `Authorization: Basic`).
+    pub fn with_api_credential(mut self, credential: ApiCredential) -> Self {
+        self.api_key = Some(credential);
+        self
     }
 
     /// The JS `publishableApiKey`: sent as `x-publishable-api-key` on store routes.
@@ -188,16 +195,7 @@ impl RequestFactory {
         if !admin && outgoing.custom.contains(&ACCESS_TOKEN) {
             return Err(InvalidInput::ApiTokenOnStoreRoute.into());
         }
-        let bearer = credentials.bearer.filter(|_| scope.bearer);
-        if let Some(token) = bearer {
-            if Some(token.side()) != scope.side {
-                return Err(InvalidInput::BearerForOtherSide {
-                    token_side: token.side(),
-                    call_side: scope.side.unwrap_or(Side::Store),
-                }
-                .into());
-            }
-        }
+        let bearer = credentials.bearer;
 
         let mut headers = HeaderMap::with_capacity(8);
         headers.insert(header::ACCEPT, APPLICATION_JSON);
@@ -230,12 +228,12 @@ impl RequestFactory {
             headers.insert(header::AUTHORIZATION, bearer_value(token)?);
         }
         if admin && scope.api_token {
-            let api_token = match credentials.api_token {
-                Some(token) => Some(sensitive_value(ACCESS_TOKEN.as_str(), token)?),
-                None => self.api_key.clone(),
-            };
-            if let Some(value) = api_token {
-                headers.insert(ACCESS_TOKEN, value);
+            let credential = credentials.api_credential.or(self.api_key.as_ref());
+            // A machine credential that is an `Authorization` gives way to a JWT.
+            if let Some(credential) = credential {
+                if !(credential.name() == header::AUTHORIZATION && bearer.is_some()) {
+                    headers.insert(credential.name().clone(), credential.value().clone());
+                }
             }
         }
         if scope.publishable_key && scope.side == Some(Side::Store) {
@@ -263,19 +261,6 @@ impl RequestFactory {
         *built.headers_mut() = headers;
         Ok(built)
     }
-}
-
-/// A secret as a header value marked sensitive, in bytes wiped when dropped; refused
-/// when it holds characters a header cannot carry.
-pub(crate) fn sensitive_value(
-    name: &str,
-    secret: &SecretString,
-) -> Result<HeaderValue, InvalidInput> {
-    wiped_header_value(secret.expose_secret().as_bytes().to_vec()).ok_or_else(|| {
-        InvalidInput::InvalidHeaderValue {
-            name: name.to_owned(),
-        }
-    })
 }
 
 /// The `Authorization` value for `token` (made once, when the token was); refused

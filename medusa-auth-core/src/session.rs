@@ -1,25 +1,21 @@
-//! A session: one user's cookie and tokens, and the exchange every call of it goes
-//! through (credentials chosen by route, retries, cookies stored, errors typed).
+//! A v1 session: one user's cookie and tokens, sent through the exchange of
+//! `engine.rs`.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
-use http::header::RETRY_AFTER;
-use http::{HeaderValue, Method, Response, StatusCode};
-use jiff::Timestamp;
+use http::{Method, Response};
 use secrecy::SecretString;
-use tracing::Instrument as _;
-use tracing::field::Empty;
 
 use crate::client::Shared;
-use crate::cookies::{CookieJar, SessionCookieChange};
-use crate::credentials::{AccessToken, Credentials, Side};
-use crate::error::{Error, InvalidInput, Result};
-use crate::headers::{ACCESS_TOKEN, CustomHeaders};
-use crate::request::{Outgoing, OutgoingCredentials, Scope, bearer_value, sensitive_value};
-use crate::retry::{AttemptOutcome, RetryDecision, StopReason};
+use crate::cookies::CookieJar;
+use crate::credentials::{AccessToken, ApiCredential, Credentials, Side};
+use crate::engine::{self, CredentialState, Exchange, Prepared, TracedPath};
+use crate::error::{InvalidInput, Result};
+use crate::headers::ACCESS_TOKEN;
+use crate::request::{Scope, bearer_value};
 use crate::route::{RequestBuilder, RouteApi};
 use crate::v1::{AdminAuthApi, StoreAuthApi};
 
@@ -28,7 +24,33 @@ pub(crate) struct SessionState {
     pub(crate) jar: CookieJar,
     admin_bearer: Option<AccessToken>,
     store_bearer: Option<AccessToken>,
-    api_token: Option<SecretString>,
+    api_token: Option<ApiCredential>,
+}
+
+impl CredentialState for SessionState {
+    fn jar(&self) -> &CookieJar {
+        &self.jar
+    }
+
+    fn jar_mut(&mut self) -> &mut CookieJar {
+        &mut self.jar
+    }
+
+    fn bearer_for(&self, scope: &Scope) -> Option<&AccessToken> {
+        scope
+            .side
+            .filter(|_| scope.bearer)
+            .and_then(|side| self.bearer(side))
+    }
+
+    fn api_credential(&self) -> Option<&ApiCredential> {
+        self.api_token.as_ref()
+    }
+
+    fn forget(&mut self, side: Side, cookie_name: &str) {
+        self.jar.remove(cookie_name);
+        *self.bearer_slot(side) = None;
+    }
 }
 
 impl SessionState {
@@ -79,77 +101,6 @@ impl fmt::Debug for Session {
     }
 }
 
-/// One request as the session sends it: everything but the credentials, which are
-/// added to each attempt from the session's state.
-pub(crate) struct Prepared<'a> {
-    /// The call's name in traces (`store.authenticate`, `request`).
-    pub(crate) name: &'static str,
-    pub(crate) method: Method,
-    pub(crate) path: Cow<'a, str>,
-    /// The path as traced (`/store/auth/{email}`: no email in a trace).
-    pub(crate) path_template: TracedPath<'a>,
-    pub(crate) query: &'a str,
-    pub(crate) body: Bytes,
-    pub(crate) content_type: Option<HeaderValue>,
-    pub(crate) scope: Scope,
-    pub(crate) headers: &'a CustomHeaders,
-    /// A logout of this side: on success the handle forgets its cookie and this
-    /// side's JWT before it reads the answer's cookies.
-    pub(crate) logout: Option<Side>,
-}
-
-/// A path as a trace shows it: a call's template as it is; a caller's path with every
-/// segment that is not a plain word (letters, `-`, `_`) shown as `*`, so that no id,
-/// email or token in a path reaches a log.
-#[derive(Clone, Copy)]
-pub(crate) enum TracedPath<'a> {
-    Template(&'a str),
-    Masked(&'a str),
-}
-
-impl fmt::Display for TracedPath<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            TracedPath::Template(template) => f.write_str(template),
-            TracedPath::Masked(path) => {
-                for (index, segment) in path.split('/').enumerate() {
-                    if index > 0 {
-                        f.write_str("/")?;
-                    }
-                    let word = segment.len() <= 40
-                        && segment
-                            .bytes()
-                            .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
-                    f.write_str(if word { segment } else { "*" })?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-/// What one exchange left behind.
-pub(crate) struct Exchange {
-    pub(crate) response: Response<Bytes>,
-    pub(crate) session_cookie: SessionCookieChange,
-    /// A bearer that was not sent because it had expired.
-    expired_bearer: Option<AccessToken>,
-}
-
-impl Exchange {
-    /// The response, unless it is a 401 caused by a bearer that was not sent because
-    /// it had expired: that is [`Error::TokenExpired`].
-    pub(crate) fn checked(self) -> Result<Self> {
-        match (&self.expired_bearer, self.response.status()) {
-            (Some(token), StatusCode::UNAUTHORIZED) => Err(Error::TokenExpired {
-                side: token.side(),
-                expired_at: token.expires_at().unwrap_or(Timestamp::UNIX_EPOCH),
-            }),
-            _ => Ok(self),
-        }
-    }
-}
-
 impl Session {
     pub(crate) fn new(shared: Arc<Shared>) -> Self {
         Session {
@@ -165,12 +116,12 @@ impl Session {
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, SessionState> {
-        // A panic elsewhere while holding the lock cannot leave the state half-written
-        // (every update is a single assignment), so a poisoned lock is still usable.
-        self.inner
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        engine::lock(&self.inner.state)
+    }
+
+    /// Sends `prepared` with this session's credentials.
+    pub(crate) async fn execute(&self, prepared: &Prepared<'_>) -> Result<Exchange> {
+        engine::execute(self.shared(), &self.inner.state, prepared).await
     }
 
     /// The v1 admin auth calls of this session (`medusa.admin.auth` in the JS
@@ -226,8 +177,7 @@ impl Session {
                 value,
             )?,
             Credentials::ApiToken(token) => {
-                sensitive_value(ACCESS_TOKEN.as_str(), &token)?;
-                state.api_token = Some(token);
+                state.api_token = Some(ApiCredential::new(ACCESS_TOKEN, &token)?);
             }
             Credentials::Bearer(token) => {
                 bearer_value(&token)?;
@@ -259,176 +209,6 @@ impl Session {
     pub fn clear(&self) {
         *self.lock() = SessionState::default();
     }
-
-    /// Sends `prepared`, retrying by the client's policy; keeps the cookies the
-    /// answers set.
-    pub(crate) async fn execute(&self, prepared: &Prepared<'_>) -> Result<Exchange> {
-        let span = tracing::debug_span!(
-            "medusa_auth",
-            call = prepared.name,
-            method = prepared.method.as_str(),
-            path = %prepared.path_template,
-            status = Empty,
-            attempts = Empty,
-            elapsed_ms = Empty,
-        );
-        let recorded = span.clone();
-        async move {
-            let clock = &self.shared().clock;
-            let started = clock.now();
-            let result = self.attempts(prepared, started).await;
-            // Reading the clock again is only worth it for a span someone records.
-            if !recorded.is_disabled() {
-                let elapsed = clock.now().duration_since(started);
-                recorded.record("elapsed_ms", elapsed.as_millis().max(0) as u64);
-                match &result {
-                    Ok((exchange, attempts)) => {
-                        recorded.record("status", exchange.response.status().as_u16());
-                        recorded.record("attempts", attempts);
-                    }
-                    Err((_, attempts)) => {
-                        recorded.record("attempts", attempts);
-                    }
-                }
-            }
-            if let Err((error, _)) = &result {
-                tracing::debug!(error = %error, "call failed");
-            }
-            result
-                .map(|(exchange, _)| exchange)
-                .map_err(|(error, _)| error)
-        }
-        .instrument(span)
-        .await
-    }
-
-    async fn attempts(
-        &self,
-        prepared: &Prepared<'_>,
-        started: Timestamp,
-    ) -> Result<(Exchange, u32), (Error, u32)> {
-        let shared = self.shared();
-        let base_url = shared.factory.base_url();
-        let origin = base_url.origin();
-        let request_path = base_url.request_path(&prepared.path);
-        let idempotency_key = (shared.retry.max_retries() > 0 && prepared.method == Method::POST)
-            .then(|| uuid::Uuid::new_v4().to_string());
-        let outgoing = Outgoing {
-            method: &prepared.method,
-            path: &prepared.path,
-            query: prepared.query,
-            body: &prepared.body,
-            content_type: prepared.content_type.as_ref(),
-            scope: prepared.scope,
-            custom: prepared.headers,
-        };
-        let mut retries = 0u32;
-        loop {
-            let attempt = retries + 1;
-            let now = if retries == 0 {
-                started
-            } else {
-                shared.clock.now()
-            };
-            let (http_request, expired_bearer) = {
-                let state = self.lock();
-                let side_bearer = prepared
-                    .scope
-                    .side
-                    .filter(|_| prepared.scope.bearer)
-                    .and_then(|side| state.bearer(side));
-                let (bearer, expired) = match side_bearer {
-                    Some(token) if token.is_expired_at(now) => (None, Some(token.clone())),
-                    other => (other, None),
-                };
-                let credentials = OutgoingCredentials {
-                    cookie: state.jar.header_for(origin, &request_path, now),
-                    bearer,
-                    api_token: state.api_token.as_ref(),
-                };
-                let built =
-                    shared
-                        .factory
-                        .build(&outgoing, &credentials, idempotency_key.as_deref());
-                (built.map_err(|error| (error, 0))?, expired)
-            };
-            tracing::trace!(attempt, "sending");
-            // Through the trait object itself: `Arc<dyn HttpTransport>` is a transport
-            // too, and its impl would box a second future around this one.
-            let result = shared.transport.as_ref().send(http_request).await;
-            let now = shared.clock.now();
-            let elapsed = || {
-                now.duration_since(started)
-                    .try_into()
-                    .unwrap_or(std::time::Duration::ZERO)
-            };
-            let decision = match &result {
-                Ok(response) => {
-                    let mut state = self.lock();
-                    if let (Some(side), true) = (prepared.logout, response.status().is_success()) {
-                        state.jar.remove(&shared.session_cookie_name);
-                        *state.bearer_slot(side) = None;
-                    }
-                    let change = state.jar.store_from_response(
-                        origin,
-                        &request_path,
-                        response.headers(),
-                        &shared.session_cookie_name,
-                        now,
-                    );
-                    drop(state);
-                    let status = response.status();
-                    // A success is final: no policy, Retry-After or elapsed time to
-                    // look at (the common case, kept cheap).
-                    let decision = if status.is_success() {
-                        RetryDecision::Stop(StopReason::NotRetryable)
-                    } else {
-                        let outcome = AttemptOutcome::Response {
-                            status,
-                            retry_after: response.headers().get(RETRY_AFTER),
-                        };
-                        shared
-                            .retry
-                            .decide(outcome, retries, elapsed(), now, fastrand::f64())
-                    };
-                    (decision, Some(change))
-                }
-                Err(error) => {
-                    tracing::debug!(attempt, error = %error, "no response");
-                    let outcome = AttemptOutcome::NoResponse(error);
-                    (
-                        shared
-                            .retry
-                            .decide(outcome, retries, elapsed(), now, fastrand::f64()),
-                        None,
-                    )
-                }
-            };
-            match (decision, &shared.sleep) {
-                ((RetryDecision::RetryAfter(delay), _), Some(sleep)) => {
-                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
-                    sleep.sleep(delay).await;
-                    retries += 1;
-                }
-                ((_, change), _) => {
-                    return match result {
-                        Ok(response) => Ok((
-                            Exchange {
-                                response,
-                                session_cookie: change.unwrap_or(SessionCookieChange::Untouched),
-                                expired_bearer,
-                            },
-                            attempt,
-                        )),
-                        Err(error) => Err((
-                            Error::Transport(error.with_target_if_unset(&shared.target)),
-                            attempt,
-                        )),
-                    };
-                }
-            }
-        }
-    }
 }
 
 #[async_trait::async_trait]
@@ -444,6 +224,8 @@ impl RouteApi for Session {
             content_type: request.content_type().cloned(),
             scope: Scope::for_path(request.path()),
             headers: request.headers(),
+            bearer: None,
+            send_cookie: true,
             logout: None,
         };
         Ok(self.execute(&prepared).await?.checked()?.response)
@@ -452,28 +234,6 @@ impl RouteApi for Session {
 
 #[cfg(test)]
 mod tests {
-    use super::TracedPath;
-
-    #[test]
-    fn a_traced_path_shows_words_only() {
-        for (path, traced) in [
-            ("/store/customers/me", "/store/customers/me"),
-            ("/admin/users/usr_01H8Z", "/admin/users/*"),
-            ("/store/auth/alice@example.com", "/store/auth/*"),
-            (
-                "/store/carts/cart_1/line-items",
-                "/store/carts/*/line-items",
-            ),
-            ("/admin/users", "/admin/users"),
-        ] {
-            assert_eq!(TracedPath::Masked(path).to_string(), traced);
-        }
-        assert_eq!(
-            TracedPath::Template("/store/auth/{email}").to_string(),
-            "/store/auth/{email}"
-        );
-    }
-
     #[test]
     fn debug_says_which_credentials_are_held() {
         use crate::{Client, Credentials, HttpTransport, TransportError};

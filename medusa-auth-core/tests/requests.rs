@@ -165,70 +165,24 @@ fn admin_credentials_are_never_sent_to_store_routes() {
 }
 
 #[test]
-fn the_factory_refuses_a_bearer_of_the_other_side() {
-    // A session never offers it (it picks the JWT of the route's side); the factory
-    // refuses one all the same where a bearer would go, and leaves it off elsewhere.
-    // 0.1 refused it on every store call; a call that takes no bearer now simply
-    // does not send it.
-    let factory = RequestFactory::new(BaseUrl::parse("http://127.0.0.1:9000").unwrap());
-    let admin_jwt = AccessToken::new(Side::Admin, "eyJ.admin.jwt".into());
-    let credentials = OutgoingCredentials {
-        cookie: None,
-        bearer: Some(&admin_jwt),
-        api_token: None,
-    };
-    for endpoint in Endpoint::ALL
-        .into_iter()
-        .filter(|e| e.side() == Side::Store)
-    {
-        let result = build(
-            &factory,
-            endpoint,
-            "c@x.io",
-            &credentials,
-            &CustomHeaders::new(),
-            None,
-        );
-        if endpoint.scope().bearer {
-            assert!(
-                matches!(
-                    result,
-                    Err(Error::InvalidInput(InvalidInput::BearerForOtherSide {
-                        token_side: Side::Admin,
-                        call_side: Side::Store
-                    }))
-                ),
-                "{endpoint}: {result:?}"
-            );
-        } else {
-            let built = result.unwrap();
-            assert!(built.headers().get("authorization").is_none(), "{endpoint}");
-        }
-    }
-    let store_jwt = AccessToken::new(Side::Store, "eyJ.store.jwt".into());
-    let credentials = OutgoingCredentials {
-        bearer: Some(&store_jwt),
-        ..Default::default()
-    };
-    let error = build(
-        &factory,
-        Endpoint::AdminGetSession,
-        "",
-        &credentials,
-        &CustomHeaders::new(),
-        None,
-    )
-    .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::InvalidInput(InvalidInput::BearerForOtherSide {
-                token_side: Side::Store,
-                call_side: Side::Admin
-            })
-        ),
-        "{error:?}"
-    );
+fn a_session_never_sends_a_bearer_of_the_other_side() {
+    // The JWT a request carries is the one the session holds for the route's side:
+    // an admin JWT never reaches a store route, nor a store JWT an admin route.
+    let transport = Scripted::new();
+    let session = support::client(&transport).session();
+    session
+        .set_credentials(Credentials::Bearer(support::recorded_jwt(Side::Admin)))
+        .unwrap();
+    transport.respond(401, &[], "Unauthorized");
+    run(session.store().get_session()).unwrap_err();
+    assert_eq!(header(&transport.last(), "authorization"), None);
+    let session = support::client(&transport).session();
+    session
+        .set_credentials(Credentials::Bearer(support::recorded_jwt(Side::Store)))
+        .unwrap();
+    transport.respond(401, &[], "Unauthorized");
+    run(session.admin().get_session()).unwrap_err();
+    assert_eq!(header(&transport.last(), "authorization"), None);
 }
 
 /// Builds the request of `endpoint` with the factory alone, as a session would.

@@ -9,8 +9,9 @@ use secrecy::SecretString;
 use crate::call::CallOptions;
 use crate::cookies::SessionCookieChange;
 use crate::credentials::AccessToken;
+use crate::engine::{Exchange, Prepared, TracedPath};
 use crate::error::{Error, MissingCookieReason, Result};
-use crate::session::{Exchange, Prepared, Session, TracedPath};
+use crate::session::Session;
 use crate::v1::api::{AdminAuthApi, StoreAuthApi};
 use crate::v1::endpoint::Endpoint;
 use crate::v1::inputs::{
@@ -56,6 +57,8 @@ impl Session {
             content_type: None,
             scope: endpoint.scope(),
             headers: &options.headers,
+            bearer: None,
+            send_cookie: true,
             logout: endpoint.is_logout().then(|| endpoint.side()),
         };
         self.execute(&prepared).await?.checked()
