@@ -143,6 +143,12 @@ impl<'a, C: CallInput> CallBuilder<'a, C> {
         }
     }
 
+    /// A call that fails with `error` when awaited, before anything is sent.
+    pub(crate) fn failing(mut self, error: InvalidInput) -> Self {
+        self.error.get_or_insert(error);
+        self
+    }
+
     /// Adds a header to this call only (replacing one of the same name); it wins over
     /// the client's default headers and the ones the SDK sets.
     ///

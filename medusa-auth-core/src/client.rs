@@ -2,13 +2,15 @@
 //! makes.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
 use secrecy::SecretString;
 
 use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
 use crate::cookies::SESSION_COOKIE_NAME;
-use crate::credentials::Credentials;
+use crate::credentials::{ApiCredential, Credentials};
 use crate::error::{ConfigError, InvalidInput};
 use crate::headers::CustomHeaders;
 use crate::request::RequestFactory;
@@ -16,8 +18,14 @@ use crate::retry::RetryPolicy;
 use crate::session::Session;
 use crate::session_factory::{AuthSession, SessionFactory};
 use crate::transport::{Clock, HttpTransport, Sleep, SystemClock};
+use crate::version::{ApiVersion, V1, V2};
 
-/// Configures a [`Client`]; reads like the JS client's config.
+/// Configures a [`Client`] (v1) or a [`v2::Client`](crate::v2::Client); reads like
+/// the JS clients' config. The version is in the type: `ClientBuilder<V1>` (the
+/// default) offers v1's [`api_key`](Self::api_key) and builds a [`Client`];
+/// `ClientBuilder<V2>` offers v2's
+/// [`secret_api_key`](ClientBuilder::<V2>::secret_api_key) and builds a
+/// [`v2::Client`](crate::v2::Client). Everything else is shared.
 ///
 /// ```
 /// # use medusa_auth_core::{Client, HttpTransport, TransportError};
@@ -36,7 +44,7 @@ use crate::transport::{Clock, HttpTransport, Sleep, SystemClock};
 /// assert_eq!(client.base_url().as_str(), "https://shop.example.com/medusa");
 /// # Ok::<(), medusa_auth_core::ConfigError>(())
 /// ```
-pub struct ClientBuilder {
+pub struct ClientBuilder<V: ApiVersion = V1> {
     transport: Option<Arc<dyn HttpTransport>>,
     base_url: String,
     retry: RetryPolicy,
@@ -48,9 +56,12 @@ pub struct ClientBuilder {
     sleep: Option<Arc<dyn Sleep>>,
     clock: Arc<dyn Clock>,
     session_cookie_name: String,
+    /// v2: how long before its expiry a session's token is refreshed.
+    refresh_margin: Option<Duration>,
+    version: PhantomData<V>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("retry", &self.retry)
@@ -60,8 +71,11 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
-    fn new(transport: Option<Arc<dyn HttpTransport>>) -> Self {
+/// How long before its `exp` a v2 session refreshes its token, by default.
+pub(crate) const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+impl<V: ApiVersion> ClientBuilder<V> {
+    pub(crate) fn new(transport: Option<Arc<dyn HttpTransport>>) -> Self {
         ClientBuilder {
             transport,
             base_url: DEFAULT_BASE_URL.to_owned(),
@@ -74,6 +88,8 @@ impl ClientBuilder {
             sleep: None,
             clock: Arc::new(SystemClock),
             session_cookie_name: SESSION_COOKIE_NAME.to_owned(),
+            refresh_margin: Some(DEFAULT_REFRESH_MARGIN),
+            version: PhantomData,
         }
     }
 
@@ -102,15 +118,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The JS `apiKey`: an admin API token sent as `x-medusa-access-token` where an
-    /// admin route takes one (never on a login, never to a store route), for every
-    /// session of the client that holds no API token of its own.
-    pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
-        self.api_key = Some(api_key.into());
-        self
-    }
-
-    /// The JS `publishableApiKey`: `x-publishable-api-key` on store routes.
+    /// The JS `publishableApiKey`: `x-publishable-api-key` on store routes (v2
+    /// requires it on every one).
     pub fn publishable_api_key(mut self, key: impl Into<String>) -> Self {
         self.publishable_api_key = Some(key.into());
         self
@@ -118,7 +127,7 @@ impl ClientBuilder {
 
     /// Adds a header to every request; an invalid one, or one that carries a
     /// credential (`Authorization`, `Cookie`, `x-medusa-access-token`: give those to
-    /// a session, or the API token to [`api_key`](Self::api_key)), makes `build` fail.
+    /// a session, or the API key to the builder), makes `build` fail.
     pub fn default_header(mut self, name: &str, value: &str) -> Self {
         if let Err(error) = self.default_headers.insert(name, value) {
             self.header_error.get_or_insert(error);
@@ -158,16 +167,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and makes the client.
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError`] for a base URL that is not `http(s)://host[:port][/prefix]`, a
-    /// header, user agent or key a header cannot carry, a credential among the default
-    /// headers, a retry policy out of range,
-    /// retries without a [`Sleep`], or no transport. The error never quotes a key, a
-    /// header value or the base URL.
-    pub fn build(self) -> Result<Client, ConfigError> {
+    /// Checks the configuration and makes what every session of the client shares,
+    /// with `api_credential` for admin routes.
+    fn build_shared(
+        self,
+        api_credential: Option<ApiCredential>,
+    ) -> Result<Arc<Shared>, ConfigError> {
         if let Some(error) = self.header_error {
             return Err(error.into());
         }
@@ -190,8 +195,8 @@ impl ClientBuilder {
         if let Some(user_agent) = &self.user_agent {
             factory = factory.with_user_agent(user_agent)?;
         }
-        if let Some(api_key) = &self.api_key {
-            factory = factory.with_api_key(api_key)?;
+        if let Some(credential) = api_credential {
+            factory = factory.with_api_credential(credential);
         }
         if let Some(key) = &self.publishable_api_key {
             factory = factory.with_publishable_api_key(key)?;
@@ -201,17 +206,84 @@ impl ClientBuilder {
         }
         let transport = self.transport.ok_or(ConfigError::MissingTransport)?;
         let target = factory.base_url().authority().to_owned();
+        Ok(Arc::new(Shared {
+            transport,
+            factory,
+            target,
+            retry: self.retry,
+            sleep: self.sleep,
+            clock: self.clock,
+            session_cookie_name: self.session_cookie_name,
+        }))
+    }
+}
+
+impl ClientBuilder<V1> {
+    /// The JS `apiKey`: an admin API token sent as `x-medusa-access-token` where an
+    /// admin route takes one (never on a login, never to a store route), for every
+    /// session of the client that holds no API token of its own.
+    pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Checks the configuration and makes the client.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] for a base URL that is not `http(s)://host[:port][/prefix]`, a
+    /// header, user agent or key a header cannot carry, a credential among the default
+    /// headers, a retry policy out of range,
+    /// retries without a [`Sleep`], or no transport. The error never quotes a key, a
+    /// header value or the base URL.
+    pub fn build(mut self) -> Result<Client, ConfigError> {
+        let api_key = self
+            .api_key
+            .take()
+            .map(|key| ApiCredential::new(crate::headers::ACCESS_TOKEN, &key))
+            .transpose()?;
         Ok(Client {
-            shared: Arc::new(Shared {
-                transport,
-                factory,
-                target,
-                retry: self.retry,
-                sleep: self.sleep,
-                clock: self.clock,
-                session_cookie_name: self.session_cookie_name,
-            }),
+            shared: self.build_shared(api_key)?,
         })
+    }
+}
+
+impl ClientBuilder<V2> {
+    /// The JS SDK's `apiKey`: a secret API key (`sk_…`), sent as
+    /// `Authorization: Basic base64("sk_…:")` on admin routes only, by every session
+    /// of the client that holds no admin credentials of its own (a session logged in
+    /// as a user acts as that user, not as the key).
+    pub fn secret_api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// How long before its expiry a session's token is refreshed
+    /// (`POST /auth/token/refresh`) ahead of the call that would send it; default
+    /// 5 minutes, `None` never refreshes on its own.
+    pub fn refresh_margin(mut self, margin: Option<Duration>) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// Checks the configuration and makes the v2 client.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::<V1>::build`](ClientBuilder::build): [`ConfigError`] for a
+    /// base URL, header, user agent or key that cannot be sent, a retry policy out of
+    /// range, retries without a [`Sleep`], or no transport.
+    pub fn build(mut self) -> Result<crate::v2::Client, ConfigError> {
+        let secret_key = self
+            .api_key
+            .take()
+            .map(|key| crate::v2::secret_key_credential(&key))
+            .transpose()?;
+        let refresh_margin = self.refresh_margin;
+        Ok(crate::v2::Client::new(
+            self.build_shared(secret_key)?,
+            refresh_margin,
+        ))
     }
 }
 
@@ -250,18 +322,18 @@ impl fmt::Debug for Client {
 
 impl Client {
     /// Starts configuring a client that sends through `transport`.
-    pub fn builder(transport: impl HttpTransport) -> ClientBuilder {
+    pub fn builder(transport: impl HttpTransport) -> ClientBuilder<V1> {
         ClientBuilder::new(Some(Arc::new(transport)))
     }
 
     /// Starts configuring a client over a transport shared with other clients.
-    pub fn builder_shared(transport: Arc<dyn HttpTransport>) -> ClientBuilder {
+    pub fn builder_shared(transport: Arc<dyn HttpTransport>) -> ClientBuilder<V1> {
         ClientBuilder::new(Some(transport))
     }
 
     /// Starts configuring a client whose transport is given later with
     /// [`ClientBuilder::transport`] (what a transport crate's own builder wraps).
-    pub fn configure() -> ClientBuilder {
+    pub fn configure() -> ClientBuilder<V1> {
         ClientBuilder::new(None)
     }
 

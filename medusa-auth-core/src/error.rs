@@ -77,8 +77,9 @@ pub enum Error {
     #[error(transparent)]
     Transport(#[from] TransportError),
 
-    /// The login succeeded but left no session cookie that this client can send back.
-    #[error("{side} login answered 200 but {reason}; use HTTPS, or get_token and a bearer JWT")]
+    /// The login (v1) or the session exchange (v2's `open_session`) succeeded but left
+    /// no session cookie that this client can send back.
+    #[error("the {side} session answered 200 but {reason}; use HTTPS, or a bearer JWT")]
     #[non_exhaustive]
     SessionCookieMissing {
         /// Which login.
@@ -87,8 +88,9 @@ pub enum Error {
         reason: MissingCookieReason,
     },
 
-    /// `delete_session` failed (no answer, or an error answer), so the server may still
-    /// hold the session; the session forgot its cookie and this side's JWT all the same.
+    /// The logout (v1's `delete_session`, v2's `logout`) failed (no answer, or an
+    /// error answer), so the server may still hold the session; the session forgot its
+    /// cookie and this side's JWT all the same.
     #[error(
         "the {side} logout was not confirmed by the server; the session forgot its credentials anyway"
     )]
@@ -102,14 +104,27 @@ pub enum Error {
     },
 
     /// The session's bearer JWT for this side has expired, so it was not sent and the
-    /// server refused the call. Call `get_token` again.
-    #[error("the {side} bearer token expired at {expired_at}; call get_token again")]
+    /// server refused the call. Log in again (v1: `get_token`; v2: `login`, or
+    /// `refresh` with a cookie session).
+    #[error("the {side} bearer token expired at {expired_at}; log in again for a new one")]
     #[non_exhaustive]
     TokenExpired {
         /// The side of the token.
         side: Side,
         /// The `exp` claim of the token.
         expired_at: Timestamp,
+    },
+
+    /// v2: the server refused the session's token because it has no actor yet (a
+    /// registration's token, or an identity with no actor of this type): create the
+    /// actor with it (`create_customer`), then `refresh` it.
+    #[error(
+        "the {actor_type} token has no actor yet (HTTP 401): create the {actor_type} with it, then refresh the token"
+    )]
+    #[non_exhaustive]
+    ActorMissing {
+        /// The token's actor type.
+        actor_type: String,
     },
 }
 
@@ -177,6 +192,13 @@ impl Error {
         }
     }
 
+    /// A call refused because the session's token has no actor of `actor_type` yet.
+    pub fn actor_missing(actor_type: impl Into<String>) -> Self {
+        Error::ActorMissing {
+            actor_type: actor_type.into(),
+        }
+    }
+
     /// A call refused because the session's JWT for `side` expired at `expired_at`.
     pub fn token_expired(side: Side, expired_at: Timestamp) -> Self {
         Error::TokenExpired { side, expired_at }
@@ -187,9 +209,9 @@ impl Error {
     /// This and the other classifiers look through [`Error::LogoutUnconfirmed`] to its cause.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Unauthorized { .. } | Error::TokenExpired { .. } => {
-                Some(StatusCode::UNAUTHORIZED)
-            }
+            Error::Unauthorized { .. }
+            | Error::TokenExpired { .. }
+            | Error::ActorMissing { .. } => Some(StatusCode::UNAUTHORIZED),
             Error::UnexpectedResponse { status, .. } => Some(*status),
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
@@ -201,7 +223,9 @@ impl Error {
     /// True when the server refused the credentials (401), including an expired token.
     pub fn is_unauthorized(&self) -> bool {
         match self {
-            Error::Unauthorized { .. } | Error::TokenExpired { .. } => true,
+            Error::Unauthorized { .. }
+            | Error::TokenExpired { .. }
+            | Error::ActorMissing { .. } => true,
             Error::Api(api) => api.status == StatusCode::UNAUTHORIZED,
             Error::LogoutUnconfirmed { cause, .. } => cause.is_unauthorized(),
             _ => false,
@@ -637,10 +661,17 @@ mod tests {
         ] {
             let shown = Error::session_cookie_missing(Side::Store, reason).to_string();
             assert!(
-                shown.starts_with("store login answered 200 but "),
+                shown.starts_with("the store session answered 200 but "),
                 "{shown}"
             );
             assert!(shown.contains(says), "{shown}");
         }
+        let actor_less = Error::actor_missing("customer");
+        assert!(actor_less.is_unauthorized());
+        assert_eq!(actor_less.status(), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!(
+            actor_less.to_string(),
+            "the customer token has no actor yet (HTTP 401): create the customer with it, then refresh the token"
+        );
     }
 }

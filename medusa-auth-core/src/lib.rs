@@ -21,7 +21,9 @@ mod session;
 mod session_factory;
 mod transport;
 mod v1;
+pub mod v2;
 mod validation;
+mod version;
 
 pub use base_url::BaseUrl;
 pub use call::{CallBuilder, CallFuture, CallInput, CallOptions};
@@ -44,6 +46,7 @@ pub use v1::{
     Metadata, StoreAuthApi, StoreAuthenticate, StoreDeleteSession, StoreExists, StoreGetSession,
     StoreGetToken, User, UserRole,
 };
+pub use version::{ApiVersion, V1, V2};
 
 /// The instant type of the whole API (token expiry, model dates, the [`Clock`]):
 /// `jiff`'s, re-exported so callers need no direct dependency. It prints as RFC 3339

@@ -80,21 +80,26 @@ struct WireMessage {
 
 /// The error a non-success response stands for.
 ///
-/// 401 → [`Error::Unauthorized`]; a Medusa JSON error → [`Error::Api`]; anything else
+/// A Medusa JSON error (`{"type","message","code"?}`, a 401 among them) →
+/// [`Error::Api`]; any other 401 → [`Error::Unauthorized`]; anything else
 /// (HTML pages, plain text, redirects, other JSON) → [`Error::UnexpectedResponse`]
 /// with a short excerpt.
 pub fn read_error(response: &Response<Bytes>) -> Error {
     let status = response.status();
     let body = response.body();
     let scanned = &body[..body.len().min(ERROR_BODY_SCAN)];
-    if status == StatusCode::UNAUTHORIZED {
+    // A typed body is the server's own error, whatever its status (v2's 401
+    // `Invalid email or password` is `{"type":"unauthorized"}`); a 401 without a
+    // type (v1's text, v2's `{"message":"Unauthorized"}`) is `Unauthorized`.
+    let typed = serde_json::from_slice::<WireError>(scanned);
+    if status == StatusCode::UNAUTHORIZED && typed.is_err() {
         let message = serde_json::from_slice::<WireMessage>(scanned)
             .ok()
             .and_then(|m| m.message)
             .map(masked);
         return Error::Unauthorized { message };
     }
-    if let Ok(wire) = serde_json::from_slice::<WireError>(scanned) {
+    if let Ok(wire) = typed {
         return Error::Api(ApiError {
             status,
             kind: ApiErrorKind::from_wire(&wire.kind),

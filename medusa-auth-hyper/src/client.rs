@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use medusa_auth_core::{
-    AuthSession, BaseUrl, Clock, ConfigError, Credentials, CustomHeaders, InvalidInput,
-    RetryPolicy, SecretString, Session, SessionFactory, Sleep,
+    ApiVersion, AuthSession, BaseUrl, Clock, ConfigError, Credentials, CustomHeaders, InvalidInput,
+    RetryPolicy, SecretString, Session, SessionFactory, Sleep, V1, V2,
 };
 
 use crate::sleep::TokioSleep;
@@ -107,9 +107,16 @@ impl SessionFactory for Client {
     }
 }
 
-/// Configures a [`Client`]; reads like the JS client's config (`baseUrl`,
-/// `maxRetries`, `apiKey`, `publishableApiKey`, `customHeaders`) plus the transport's
-/// timeouts, size limit and TLS roots.
+/// Configures a [`Client`] (v1) or a [`v2::Client`](crate::v2::Client); reads like
+/// the JS clients' config (`baseUrl`, `maxRetries`, `apiKey`, `publishableApiKey`,
+/// `customHeaders`) plus the transport's timeouts, size limit and TLS roots.
+///
+/// The API version is in the type: `ClientBuilder<V1>` (from [`Client::builder`])
+/// offers v1's [`api_key`](ClientBuilder::<V1>::api_key) and builds a [`Client`];
+/// `ClientBuilder<V2>` (from [`v2::Client::builder`](crate::v2::Client::builder))
+/// offers v2's [`secret_api_key`](ClientBuilder::<V2>::secret_api_key) and
+/// [`refresh_margin`](ClientBuilder::<V2>::refresh_margin) and builds a
+/// [`v2::Client`](crate::v2::Client). Everything else is shared.
 ///
 /// ```
 /// use std::time::Duration;
@@ -127,10 +134,10 @@ impl SessionFactory for Client {
 /// assert_eq!(client.base_url().as_str(), "https://shop.example.com/medusa");
 /// # Ok::<(), medusa_auth_hyper::ConfigError>(())
 /// ```
-pub struct ClientBuilder {
+pub struct ClientBuilder<V: ApiVersion = V1> {
     /// Everything but the transport: the core's own builder, its transport given at
     /// `build`.
-    core: medusa_auth_core::ClientBuilder,
+    core: medusa_auth_core::ClientBuilder<V>,
     transport: TransportChoice,
 }
 
@@ -153,16 +160,19 @@ impl TransportChoice {
     }
 }
 
-impl Default for ClientBuilder {
+impl Default for ClientBuilder<V1> {
     fn default() -> Self {
-        ClientBuilder {
-            core: medusa_auth_core::Client::configure().sleep(TokioSleep),
-            transport: TransportChoice::Build(HyperTransportBuilder::default()),
-        }
+        ClientBuilder::over(medusa_auth_core::Client::configure())
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl Default for ClientBuilder<V2> {
+    fn default() -> Self {
+        ClientBuilder::over(medusa_auth_core::v2::Client::configure())
+    }
+}
+
+impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("core", &self.core)
@@ -171,7 +181,15 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<V: ApiVersion> ClientBuilder<V> {
+    /// A builder over the core's, with tokio's sleep and the default transport.
+    fn over(core: medusa_auth_core::ClientBuilder<V>) -> Self {
+        ClientBuilder {
+            core: core.sleep(TokioSleep),
+            transport: TransportChoice::Build(HyperTransportBuilder::default()),
+        }
+    }
+
     /// Changes the transport settings (a transport given with
     /// [`with_transport`](Self::with_transport) gives way to them).
     fn with_settings(
@@ -204,15 +222,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The JS `apiKey`: an admin API token sent as `x-medusa-access-token` where an
-    /// admin route takes one (never on a login, never to a store route), for every
-    /// session that holds no API token of its own.
-    pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
-        self.core = self.core.api_key(api_key);
-        self
-    }
-
-    /// The JS `publishableApiKey`: `x-publishable-api-key` on store routes.
+    /// The JS `publishableApiKey`: `x-publishable-api-key` on store routes (v2
+    /// requires it on every one).
     pub fn publishable_api_key(mut self, key: impl Into<String>) -> Self {
         self.core = self.core.publishable_api_key(key);
         self
@@ -312,6 +323,25 @@ impl ClientBuilder {
         self
     }
 
+    /// The transport the settings make, or the one given.
+    fn into_parts(self) -> (medusa_auth_core::ClientBuilder<V>, HyperTransport) {
+        let transport = match self.transport {
+            TransportChoice::Build(settings) => settings.build(),
+            TransportChoice::Given(transport) => *transport,
+        };
+        (self.core, transport)
+    }
+}
+
+impl ClientBuilder<V1> {
+    /// The JS `apiKey`: an admin API token sent as `x-medusa-access-token` where an
+    /// admin route takes one (never on a login, never to a store route), for every
+    /// session that holds no API token of its own.
+    pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
+        self.core = self.core.api_key(api_key);
+        self
+    }
+
     /// Checks the configuration and makes the client: one connection pool, shared by
     /// its clones and by every [`Session`] made from it.
     ///
@@ -323,13 +353,41 @@ impl ClientBuilder {
     /// header, user agent or key a header cannot carry, or a retry policy out of
     /// range. It never quotes a key, a header value or the base URL.
     pub fn build(self) -> Result<Client, ConfigError> {
-        let transport = match self.transport {
-            TransportChoice::Build(settings) => settings.build(),
-            TransportChoice::Given(transport) => *transport,
-        };
-        let inner = self.core.transport(transport).build()?;
+        let (core, transport) = self.into_parts();
+        let inner = core.transport(transport).build()?;
         warn_if_cleartext(inner.base_url());
         Ok(Client { inner })
+    }
+}
+
+impl ClientBuilder<V2> {
+    /// The JS SDK's `apiKey`: a secret API key (`sk_…`), sent as
+    /// `Authorization: Basic base64("sk_…:")` on admin routes only, by every session
+    /// that holds no admin credentials of its own.
+    pub fn secret_api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.core = self.core.secret_api_key(key);
+        self
+    }
+
+    /// How long before its expiry a session's token is refreshed ahead of the call
+    /// that would send it (default 5 minutes; `None`: never on its own).
+    pub fn refresh_margin(mut self, margin: Option<Duration>) -> Self {
+        self.core = self.core.refresh_margin(margin);
+        self
+    }
+
+    /// Checks the configuration and makes the v2 client: one connection pool, shared
+    /// by its clones and by every session made from it. Needs no runtime and no
+    /// network.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::<V1>::build`](ClientBuilder::build).
+    pub fn build(self) -> Result<crate::v2::Client, ConfigError> {
+        let (core, transport) = self.into_parts();
+        let inner = core.transport(transport).build()?;
+        warn_if_cleartext(inner.base_url());
+        Ok(crate::v2::Client::from(inner))
     }
 }
 

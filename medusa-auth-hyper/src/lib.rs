@@ -8,6 +8,7 @@ mod error;
 mod sleep;
 mod tls;
 mod transport;
+pub mod v2;
 
 pub use client::{Client, ClientBuilder};
 pub use error::TransportCause;
@@ -20,13 +21,13 @@ pub use transport::{
 
 pub use medusa_auth_core::{
     AccessToken, AdminAuthApi, AdminCreateSession, AdminDeleteSession, AdminGetSession,
-    AdminGetToken, ApiError, ApiErrorKind, ApiRequest, AuthSession, BaseUrl, BoxError, CallBuilder,
-    CallFuture, CallInput, CallOptions, Clock, ConfigError, Credentials, CustomHeaders, Customer,
-    DecodeError, Error, ExposeSecret, HttpTransport, InvalidInput, Metadata, MissingCookieReason,
-    RequestBuilder, Result, RetryPolicy, RouteApi, SecretString, Session, SessionFactory, Side,
-    Sleep, StoreAuthApi, StoreAuthenticate, StoreDeleteSession, StoreExists, StoreGetSession,
-    StoreGetToken, SystemClock, Timestamp, TokenClaims, TransportError, TransportErrorKind, User,
-    UserRole,
+    AdminGetToken, ApiError, ApiErrorKind, ApiRequest, ApiVersion, AuthSession, BaseUrl, BoxError,
+    CallBuilder, CallFuture, CallInput, CallOptions, Clock, ConfigError, Credentials,
+    CustomHeaders, Customer, DecodeError, Error, ExposeSecret, HttpTransport, InvalidInput,
+    Metadata, MissingCookieReason, RequestBuilder, Result, RetryPolicy, RouteApi, SecretString,
+    Session, SessionFactory, Side, Sleep, StoreAuthApi, StoreAuthenticate, StoreDeleteSession,
+    StoreExists, StoreGetSession, StoreGetToken, SystemClock, Timestamp, TokenClaims,
+    TransportError, TransportErrorKind, User, UserRole, V1, V2,
 };
 /// The rustls this crate is built on, for [`HyperTransportBuilder::tls_config`].
 pub use rustls;
