@@ -5,6 +5,7 @@
 
 mod clock;
 mod fake;
+mod fake_v2;
 mod memory;
 mod mocks;
 #[cfg(feature = "scenarios")]
@@ -14,9 +15,13 @@ mod seed;
 #[cfg(feature = "server")]
 mod server;
 mod sessions;
+pub mod v2;
 
 pub use clock::ManualClock;
 pub use fake::{ConnectionDropped, FakeMedusa, FakeMedusaBuilder, Fault, IdempotencyKey, Route};
+pub use fake_v2::{
+    FakeMedusaV2, FakeMedusaV2Builder, MemoryTransportV2, RECORDED_JWT_SECRET, SeedV2, SeedV2User,
+};
 pub use memory::{InstantSleep, MemoryTransport, ThreadSleep};
 pub use mockall::{Sequence, predicate};
 pub use mocks::{MockAdminAuthApi, MockHttpTransport, MockRouteApi, MockStoreAuthApi};

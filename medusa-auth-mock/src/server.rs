@@ -1,7 +1,9 @@
-//! The fake over loopback HTTP (feature `server`): hyper 1 on tokio, HTTP/1.1 on
-//! `127.0.0.1:0`, every request handed to [`FakeMedusa::serve`].
+//! The fakes over loopback HTTP (feature `server`): hyper 1 on tokio, HTTP/1.1 on
+//! `127.0.0.1:0`, every request handed to [`FakeMedusa::serve`] (or
+//! [`FakeMedusaV2::serve`]).
 
 use std::fmt;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -18,6 +20,7 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::fake::{BodyTooLarge, ConnectionDropped, FakeMedusa};
+use crate::fake_v2::FakeMedusaV2;
 
 /// Request bodies larger than this are not kept: the fake answers 413.
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -38,8 +41,38 @@ impl Sleep for TokioSleep {
     }
 }
 
-/// A running loopback server for a [`FakeMedusa`]. Dropping it stops the server:
-/// the listener closes at once and open connections are shut down gracefully.
+/// What the loopback server hands each request to: a fake's `serve`.
+trait Backend: Clone + Send + Sync + 'static {
+    fn serve_request<'a>(
+        &'a self,
+        request: http::Request<Bytes>,
+        sleep: &'a dyn Sleep,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, ConnectionDropped>> + Send + 'a;
+}
+
+impl Backend for FakeMedusa {
+    fn serve_request<'a>(
+        &'a self,
+        request: http::Request<Bytes>,
+        sleep: &'a dyn Sleep,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, ConnectionDropped>> + Send + 'a {
+        self.serve(request, sleep)
+    }
+}
+
+impl Backend for FakeMedusaV2 {
+    fn serve_request<'a>(
+        &'a self,
+        request: http::Request<Bytes>,
+        sleep: &'a dyn Sleep,
+    ) -> impl Future<Output = Result<http::Response<Bytes>, ConnectionDropped>> + Send + 'a {
+        self.serve(request, sleep)
+    }
+}
+
+/// A running loopback server for a [`FakeMedusa`] (or a [`FakeMedusaV2`]). Dropping
+/// it stops the server: the listener closes at once and open connections are shut
+/// down gracefully.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -107,20 +140,50 @@ impl FakeMedusa {
     /// same handler as the in-memory transport: a drop fault closes the connection,
     /// a delay fault waits with tokio's timer.
     pub async fn start_server(&self) -> std::io::Result<FakeServer> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let addr = listener.local_addr()?;
-        let (stop, stopped) = watch::channel(false);
-        let accept = tokio::spawn(accept_loop(listener, self.clone(), stopped));
-        Ok(FakeServer {
-            addr,
-            url: format!("http://{addr}"),
-            stop: Some(stop),
-            accept: Some(accept),
-        })
+        start(self.clone()).await
     }
 }
 
-async fn accept_loop(listener: TcpListener, fake: FakeMedusa, mut stopped: watch::Receiver<bool>) {
+impl FakeMedusaV2 {
+    /// Starts a loopback HTTP server for this fake on `127.0.0.1:0` (a free port),
+    /// in the current tokio runtime. Requests go through [`FakeMedusaV2::serve`],
+    /// as in memory; a body over [`MAX_REQUEST_BODY`] is answered 413 as
+    /// body-parser does.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use medusa_auth_mock::{FakeMedusaV2, SeedV2};
+    /// let fake = FakeMedusaV2::from_seed(&SeedV2::interop());
+    /// let server = fake.start_server().await?;
+    /// assert!(server.url().starts_with("http://127.0.0.1:"));
+    /// server.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn start_server(&self) -> std::io::Result<FakeServer> {
+        start(self.clone()).await
+    }
+}
+
+async fn start<B: Backend>(backend: B) -> std::io::Result<FakeServer> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    let accept = tokio::spawn(accept_loop(listener, backend, stopped));
+    Ok(FakeServer {
+        addr,
+        url: format!("http://{addr}"),
+        stop: Some(stop),
+        accept: Some(accept),
+    })
+}
+
+async fn accept_loop<B: Backend>(
+    listener: TcpListener,
+    fake: B,
+    mut stopped: watch::Receiver<bool>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -168,8 +231,8 @@ async fn accept_loop(listener: TcpListener, fake: FakeMedusa, mut stopped: watch
 /// One exchange: read the body (bounded), hand the request to the fake, write its
 /// answer; a dropped-connection fault becomes an error, so hyper closes the
 /// connection without answering.
-async fn answer(
-    fake: &FakeMedusa,
+async fn answer<B: Backend>(
+    fake: &B,
     request: http::Request<Incoming>,
 ) -> Result<http::Response<Full<Bytes>>, ConnectionDropped> {
     let (mut parts, mut body) = request.into_parts();
@@ -198,6 +261,6 @@ async fn answer(
         buffer.freeze()
     };
     let request = http::Request::from_parts(parts, body);
-    let response = fake.serve(request, &TokioSleep).await?;
+    let response = fake.serve_request(request, &TokioSleep).await?;
     Ok(response.map(Full::new))
 }

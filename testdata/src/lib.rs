@@ -1,10 +1,13 @@
 //! The exchanges of `fixtures/transcripts.md` (recorded from a real Medusa 1.20.11
-//! server), parsed into `http` requests and responses for the workspace's tests.
+//! server) and, in [`v2`], of `fixtures/v2/transcripts.md` (a real Medusa 2.21.2),
+//! parsed into `http` requests and responses for the workspace's tests.
 //!
 //! ```
 //! let login = medusa_auth_testdata::exchange(11);
 //! assert_eq!(login.request().unwrap().uri(), "/admin/auth");
 //! assert_eq!(login.response().status(), 200);
+//! let login = medusa_auth_testdata::v2::exchange(2);
+//! assert_eq!(login.request().unwrap().uri(), "/auth/user/emailpass");
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -20,7 +23,8 @@ pub const TRANSCRIPTS: &str = include_str!("../fixtures/transcripts.md");
 /// One recorded exchange.
 #[derive(Debug, Clone)]
 pub struct Exchange {
-    /// Its number in the transcript (0 for the production-mode appendix).
+    /// Its number in the transcript (v1: 0 for the production-mode appendix; v2:
+    /// numbered on, 147–156).
     pub number: u32,
     /// Its heading, without the number.
     pub title: String,
@@ -128,6 +132,57 @@ pub fn production(needle: &str) -> &'static Exchange {
         .unwrap_or_else(|| panic!("no production exchange {needle:?}"))
 }
 
+/// The exchanges of `fixtures/v2/transcripts.md`: a real Medusa 2.21.2 (development
+/// mode, exchanges 1–146), the same server restarted in production mode (147–156).
+/// The last appendix (what `@medusajs/js-sdk` sent) is prose, not `http` blocks, and
+/// is not parsed.
+///
+/// ```
+/// use medusa_auth_testdata::v2;
+/// assert_eq!(v2::exchange(54).set_cookie_value().map(|c| c.starts_with("s%3A")), Some(true));
+/// assert_eq!(v2::production("over plain HTTP").number, 150);
+/// ```
+pub mod v2 {
+    use std::ops::RangeInclusive;
+    use std::sync::OnceLock;
+
+    use super::parse;
+
+    pub use super::Exchange;
+
+    /// The transcript file, embedded.
+    pub const TRANSCRIPTS: &str = include_str!("../fixtures/v2/transcripts.md");
+
+    /// The numbers of the development-mode exchanges.
+    pub const DEVELOPMENT: RangeInclusive<u32> = 1..=146;
+
+    /// The numbers of the production-mode appendix (`NODE_ENV=production`, the same
+    /// database and secrets, the server restarted first).
+    pub const PRODUCTION: RangeInclusive<u32> = 147..=156;
+
+    /// Every numbered exchange, in order.
+    pub fn exchanges() -> &'static [Exchange] {
+        static PARSED: OnceLock<Vec<Exchange>> = OnceLock::new();
+        PARSED.get_or_init(|| parse(TRANSCRIPTS))
+    }
+
+    /// Exchange `number` (1 to 156).
+    pub fn exchange(number: u32) -> &'static Exchange {
+        exchanges()
+            .iter()
+            .find(|e| e.number == number)
+            .unwrap_or_else(|| panic!("no exchange {number} in the v2 transcript"))
+    }
+
+    /// The production-mode exchange (147–156) whose title contains `needle`.
+    pub fn production(needle: &str) -> &'static Exchange {
+        exchanges()
+            .iter()
+            .find(|e| PRODUCTION.contains(&e.number) && e.title.contains(needle))
+            .unwrap_or_else(|| panic!("no v2 production exchange {needle:?}"))
+    }
+}
+
 fn parse(text: &str) -> Vec<Exchange> {
     let mut exchanges = Vec::new();
     for section in text.split("\n### ").skip(1) {
@@ -186,5 +241,74 @@ mod tests {
             )
         );
         assert_eq!(production("POST /admin/auth with").response().status(), 200);
+    }
+
+    #[test]
+    fn parses_every_v2_exchange() {
+        let all = v2::exchanges();
+        // 146 development exchanges, 10 in the production appendix; the js-sdk
+        // appendix has no `http` blocks.
+        assert_eq!(all.len(), 156);
+        let numbers: Vec<u32> = all.iter().map(|e| e.number).collect();
+        assert_eq!(numbers, (1..=156).collect::<Vec<_>>());
+        for exchange in all {
+            let request = exchange
+                .request()
+                .unwrap_or_else(|| panic!("{}", exchange.number));
+            let response = exchange.response();
+            assert!(request.uri().path().starts_with('/'), "{}", exchange.number);
+            assert!(response.status().as_u16() >= 200, "{}", exchange.number);
+        }
+        let production: Vec<u32> = all
+            .iter()
+            .filter(|e| e.title.contains("(prod)"))
+            .map(|e| e.number)
+            .collect();
+        assert_eq!(production, v2::PRODUCTION.collect::<Vec<_>>());
+        assert!(
+            v2::DEVELOPMENT
+                .clone()
+                .all(|n| !v2::exchange(n).title.contains("(prod)"))
+        );
+    }
+
+    #[test]
+    fn v2_bodies_headers_and_cookies() {
+        // Request bodies are cut to their Content-Length; a request without one has none.
+        assert_eq!(v2::exchange(2).request().unwrap().body().len(), 54);
+        assert!(v2::exchange(8).request().unwrap().body().is_empty());
+        assert_eq!(v2::exchange(1).response().body(), "OK");
+        assert_eq!(v2::exchange(89).response().body(), "Created");
+        assert_eq!(v2::exchange(24).response().body().len(), 149);
+        assert!(v2::exchange(130).response().body().is_empty());
+        assert_eq!(
+            v2::exchange(26).response().body(),
+            r#"{"message":"Unauthorized"}"#
+        );
+        assert_eq!(
+            v2::exchange(54).set_cookie_value().as_deref(),
+            Some(
+                "s%3Akl4Z7wc-lxMB9UfPO3iG3dKpCQ0DNYN4.18nKpIeMVUsautq6mwjvTwYC6NbwfdXFz38GDsV1SUc"
+            )
+        );
+        assert_eq!(
+            v2::exchange(71).response_header("set-cookie").as_deref(),
+            Some("connect.sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT")
+        );
+        assert_eq!(v2::exchange(150).set_cookie_value(), None);
+        assert!(
+            v2::production("X-Forwarded-Proto")
+                .response_header("set-cookie")
+                .unwrap()
+                .ends_with("; HttpOnly; Secure; SameSite=Lax")
+        );
+        let preflight = v2::exchange(130).request().unwrap();
+        assert_eq!(preflight.method(), "OPTIONS");
+        assert_eq!(
+            preflight.headers()["access-control-request-headers"],
+            "content-type,authorization"
+        );
+        // The v1 transcript is untouched by the v2 one.
+        assert_eq!(exchanges().iter().filter(|e| e.number > 0).count(), 70);
     }
 }
