@@ -40,9 +40,14 @@ unviable=$(wc -l <"$out/first-pass/unviable.txt")
 timeouts=$(wc -l <"$out/first-pass/timeout.txt")
 
 started=$SECONDS
-cargo mutants -p "$crate" -j "${JOBS:-2}" --output "$out" --iterate --test-workspace=true --no-shuffle || true
+# The whole workspace's tests take minutes, far over the timeout cargo-mutants sets
+# from the crate's own: a timeout of their own, so that a mutant counts as timed out
+# only when it hangs.
+cargo mutants -p "$crate" -j "${JOBS:-2}" --output "$out" --iterate --test-workspace=true --no-shuffle \
+  --timeout "${WORKSPACE_TEST_TIMEOUT:-1200}" || true
 second=$((SECONDS - started))
 missed=$(wc -l <"$out/mutants.out/missed.txt")
+workspace_timeouts=$(wc -l <"$out/mutants.out/timeout.txt")
 
 # The key of a mutant: its text without `:line:col`.
 key() { sed -E 's/^([^:]+):[0-9]+:[0-9]+: /\1: /'; }
@@ -73,7 +78,7 @@ fi
   echo "## $crate"
   echo "# $((caught_alone + missed_alone + timeouts)) viable mutants ($unviable unviable): $caught_alone caught by its own"
   echo "# tests ($own_share % of those caught or missed), $timeouts timed out (a hang: caught), $missed missed by the"
-  echo "# whole workspace's tests; $first s, then $second s for the survivors."
+  echo "# whole workspace's tests ($workspace_timeouts of the survivors hung under them); $first s, then $second s for the survivors."
   cat "$section"
   echo
 } >"$survivors"

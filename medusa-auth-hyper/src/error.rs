@@ -115,6 +115,29 @@ mod tests {
         assert!(!chain_has_timeout(&refused));
     }
 
+    /// An error whose source is another.
+    #[derive(Debug, thiserror::Error)]
+    #[error("link")]
+    struct Link(#[source] Box<dyn StdError + Send + Sync + 'static>);
+
+    /// A chain of `depth` errors whose last is an `io::Error` of kind `TimedOut`.
+    fn chain(depth: usize) -> Box<dyn StdError + Send + Sync + 'static> {
+        let mut error: Box<dyn StdError + Send + Sync + 'static> =
+            Box::new(io::Error::new(io::ErrorKind::TimedOut, "at the end"));
+        for _ in 1..depth {
+            error = Box::new(Link(error));
+        }
+        error
+    }
+
+    #[test]
+    fn the_chain_is_searched_32_deep_and_no_deeper() {
+        assert!(chain_has_timeout(chain(1).as_ref()));
+        assert!(chain_has_timeout(chain(32).as_ref()));
+        assert!(!chain_has_timeout(chain(33).as_ref()));
+        assert!(!chain_has_timeout(chain(40).as_ref()));
+    }
+
     #[test]
     fn an_over_limit_body_is_body_too_large_and_the_rest_is_other() {
         use http_body_util::{BodyExt as _, Full, Limited};

@@ -190,6 +190,35 @@ mod tests {
     }
 
     #[test]
+    fn a_certificate_keeps_its_der_and_debug_shows_its_length_only() {
+        let der = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pki/ca.der"))
+            .expect("the test CA");
+        let certificate = Certificate::from_der(der.clone()).expect("a certificate");
+        assert_eq!(certificate.as_der(), der.as_slice());
+        assert_eq!(
+            format!("{certificate:?}"),
+            format!("Certificate {{ der_len: {} }}", der.len())
+        );
+        let settings = TlsSettings {
+            extra_roots: vec![certificate],
+            ..TlsSettings::new()
+        };
+        assert_eq!(
+            format!("{settings:?}"),
+            "TlsSettings { built_in_roots: true, extra_roots: 1, custom_config: false }"
+        );
+    }
+
+    #[cfg(not(feature = "native-roots"))]
+    #[test]
+    fn the_built_in_roots_are_the_mozilla_roots() {
+        let mut roots = RootCertStore::empty();
+        add_built_in_roots(&mut roots);
+        assert_eq!(roots.len(), webpki_roots::TLS_SERVER_ROOTS.len());
+        assert!(roots.len() > 100, "{}", roots.len());
+    }
+
+    #[test]
     fn refuses_what_is_not_a_certificate() {
         assert!(matches!(
             Certificate::from_der(vec![0x30, 0x03, 0x02, 0x01, 0x01]),

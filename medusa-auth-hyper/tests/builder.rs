@@ -281,3 +281,163 @@ async fn no_secret_is_logged_over_http2() {
             .all(|s| s.version == http::Version::HTTP_2)
     );
 }
+
+/// Every builder setting is kept by the settings given after it: a setter that
+/// started the builder over would lose the base URL, the transport's size limit or
+/// its connect timeout.
+#[test]
+fn each_setting_keeps_the_ones_before_it() {
+    const URL: &str = "https://shop.example.com/medusa";
+    let ca = Certificate::from_der(TestPki::new().ca_der).expect("the test CA");
+    let kept = |builder: medusa_auth_hyper::ClientBuilder, what: &str| {
+        let shown = format!("{builder:?}");
+        assert!(
+            shown.contains("max_response_bytes: 12345"),
+            "{what} lost the size limit: {shown}"
+        );
+        let client = builder.build().expect("valid");
+        assert_eq!(client.base_url().as_str(), URL, "{what} lost the base URL");
+    };
+    let start = || Client::builder().base_url(URL).max_response_bytes(12_345);
+    kept(
+        start().default_headers(CustomHeaders::new()),
+        "default_headers",
+    );
+    kept(start().default_header("x-tenant", "eu"), "default_header");
+    kept(start().sleep(medusa_auth_hyper::TokioSleep), "sleep");
+    kept(start().session_cookie_name("sid"), "session_cookie_name");
+    kept(
+        start().tls_built_in_root_certs(false),
+        "tls_built_in_root_certs",
+    );
+    kept(
+        start().add_root_certificate(ca.clone()),
+        "add_root_certificate",
+    );
+    kept(
+        start().connect_timeout(Duration::from_secs(2)),
+        "connect_timeout",
+    );
+    kept(
+        start().request_timeout(Duration::from_secs(2)),
+        "request_timeout",
+    );
+    kept(start().pool_idle_timeout(None), "pool_idle_timeout");
+    kept(start().max_retries(2), "max_retries");
+    kept(start().retry_policy(RetryPolicy::default()), "retry_policy");
+    kept(start().user_agent("shop/1.0"), "user_agent");
+    kept(start().publishable_api_key("pk_1"), "publishable_api_key");
+    kept(start().api_key("sk_1"), "api_key");
+    kept(
+        start().transport(HyperTransport::builder().max_response_bytes(12_345)),
+        "transport",
+    );
+    // A given transport, then a transport setting: the builder makes its own again,
+    // from the defaults, and the base URL stays.
+    let given = Client::builder()
+        .base_url(URL)
+        .with_transport(HyperTransport::new());
+    assert!(format!("{given:?}").contains("Given"), "{given:?}");
+    let client = given.build().expect("valid");
+    assert_eq!(client.base_url().as_str(), URL);
+    let rebuilt = Client::builder()
+        .base_url(URL)
+        .with_transport(HyperTransport::new())
+        .max_response_bytes(12_345);
+    kept(rebuilt, "a setting after with_transport");
+
+    // v2's own settings keep the shared ones too.
+    let v2 = medusa_auth_hyper::v2::Client::builder()
+        .base_url(URL)
+        .max_response_bytes(12_345)
+        .secret_api_key("sk_v2")
+        .refresh_margin(Some(Duration::from_secs(90)));
+    let shown = format!("{v2:?}");
+    assert!(shown.contains("max_response_bytes: 12345"), "{shown}");
+    assert!(!shown.contains("sk_v2"), "{shown}");
+    let client = v2.build().expect("valid");
+    assert_eq!(client.base_url().as_str(), URL);
+    assert_eq!(
+        client.as_core().refresh_margin(),
+        Some(Duration::from_secs(90))
+    );
+    let shown = format!("{client:?}");
+    assert!(shown.contains("v2::Client"), "{shown}");
+    assert!(shown.contains(URL), "{shown}");
+}
+
+#[test]
+fn a_client_shows_its_base_url() {
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9000")
+        .build()
+        .expect("valid");
+    let shown = format!("{client:?}");
+    assert!(
+        shown.starts_with(r#"Client { base_url: BaseUrl("http://127.0.0.1:9000")"#),
+        "{shown}"
+    );
+}
+
+/// The transport's settings, each kept by the ones given after it, read back.
+#[test]
+fn the_transport_keeps_every_setting() {
+    let ca = Certificate::from_der(TestPki::new().ca_der).expect("the test CA");
+    let base = || {
+        HyperTransport::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .max_response_bytes(77)
+    };
+    let check = |transport: HyperTransport, what: &str| {
+        assert_eq!(
+            transport.connect_timeout(),
+            Duration::from_secs(3),
+            "{what}"
+        );
+        assert_eq!(transport.max_response_bytes(), 77, "{what}");
+    };
+    check(
+        base().pool_max_idle_per_host(2).build(),
+        "pool_max_idle_per_host",
+    );
+    check(
+        base().tls_built_in_root_certs(false).build(),
+        "tls_built_in_root_certs",
+    );
+    check(
+        base().add_root_certificate(ca).build(),
+        "add_root_certificate",
+    );
+    check(base().http2(false).build(), "http2");
+    check(base().pool_idle_timeout(None).build(), "pool_idle_timeout");
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS 1.2 and 1.3")
+    .with_root_certificates(rustls::RootCertStore::empty())
+    .with_no_client_auth();
+    check(base().tls_config(config).build(), "tls_config");
+    let defaults = HyperTransport::builder().build();
+    assert_eq!(
+        defaults.connect_timeout(),
+        medusa_auth_hyper::DEFAULT_CONNECT_TIMEOUT
+    );
+    assert_eq!(
+        defaults.request_timeout(),
+        medusa_auth_hyper::DEFAULT_REQUEST_TIMEOUT
+    );
+    assert_eq!(
+        defaults.max_response_bytes(),
+        medusa_auth_hyper::DEFAULT_MAX_RESPONSE_BYTES
+    );
+    assert_eq!(medusa_auth_hyper::DEFAULT_MAX_RESPONSE_BYTES, 8 << 20);
+    assert_eq!(
+        medusa_auth_hyper::DEFAULT_CONNECT_TIMEOUT,
+        Duration::from_secs(10)
+    );
+    assert_eq!(
+        medusa_auth_hyper::DEFAULT_REQUEST_TIMEOUT,
+        Duration::from_secs(30)
+    );
+}
