@@ -372,3 +372,87 @@ async fn nothing_secret_in_debug_or_errors() {
         .unwrap_err();
     assert!(!format!("{wrong} {wrong:?}").contains("wrong-password"));
 }
+
+/// The token's claims, as JSON.
+fn claims_of(token: &medusa_auth_core::v2::Token) -> serde_json::Value {
+    use base64::Engine as _;
+    let payload = token.expose_secret().split('.').nth(1).unwrap().to_owned();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[tokio::test]
+async fn tokens_are_refreshed_ahead_of_expiry_by_token_or_by_cookie_and_not_when_hopeless() {
+    // The instant of the recorded exchanges.
+    let clock = medusa_auth_mock::ManualClock::new(
+        medusa_auth_core::Timestamp::from_second(1_796_133_392).unwrap(),
+    );
+    let fake = FakeMedusaV2::builder()
+        .seed(&SeedV2::interop())
+        .clock(clock.clone())
+        .build();
+    let wire = Recording {
+        fake: fake.clone(),
+        sent: Arc::default(),
+    };
+    let client = v2::Client::builder(wire.clone())
+        .publishable_api_key(fake.publishable_key())
+        .clock(clock.clone())
+        .refresh_margin(Some(std::time::Duration::from_secs(120)))
+        .build()
+        .unwrap();
+    let shopper = client.session();
+    shopper
+        .auth()
+        .login(CUSTOMER, "customer@example.com", PASSWORD)
+        .await
+        .unwrap();
+    shopper.auth().open_session().await.unwrap();
+    let token = shopper.token().unwrap();
+    let now = medusa_auth_core::Clock::now(&clock).as_second();
+
+    // A token 60 s from its expiry is refreshed with itself before the call.
+    let mut claims = claims_of(&token);
+    claims["exp"] = (now + 60).into();
+    let short = fake.sign_claims(&claims.to_string()).unwrap();
+    shopper
+        .set_credentials(Credentials::Token(v2::Token::new(short.into())))
+        .unwrap();
+    wire.take();
+    shopper.store().me().await.unwrap();
+    let [refresh, me] = wire.take().try_into().unwrap();
+    assert_eq!(refresh.path, "/auth/token/refresh");
+    assert!(refresh.authorization().is_some() && refresh.has("cookie"));
+    assert_eq!(me.path, "/store/customers/me");
+    let renewed = shopper.token().unwrap().expires_at().unwrap().as_second();
+    assert!(renewed > now + 3600, "{renewed}");
+
+    // An expired token with a live cookie session: the cookie refreshes it.
+    claims["exp"] = (now + 30).into();
+    let short = fake.sign_claims(&claims.to_string()).unwrap();
+    shopper
+        .set_credentials(Credentials::Token(v2::Token::new(short.into())))
+        .unwrap();
+    clock.advance(std::time::Duration::from_secs(60));
+    wire.take();
+    shopper.store().me().await.unwrap();
+    let [refresh, _me] = wire.take().try_into().unwrap();
+    assert!(refresh.has("cookie") && !refresh.has("authorization"));
+
+    // An expired token alone cannot be refreshed: no refresh is sent, the call says why.
+    let alone = client
+        .session_with(Credentials::Token(v2::Token::new(
+            fake.sign_claims(&claims.to_string()).unwrap().into(),
+        )))
+        .unwrap();
+    wire.take();
+    let result = alone.store().me().await;
+    assert!(
+        matches!(result, Err(Error::TokenExpired { .. })),
+        "{result:?}"
+    );
+    let [me] = wire.take().try_into().unwrap();
+    assert!(!me.has("authorization"), "an expired token is not sent");
+}

@@ -301,15 +301,26 @@ impl Session {
         let Some(margin) = self.inner.refresh_margin else {
             return;
         };
-        let now = self.shared().clock.now();
+        let shared = self.shared();
+        let now = shared.clock.now();
+        let margin = jiff::SignedDuration::try_from(margin).unwrap_or(jiff::SignedDuration::MAX);
         let due = {
             let state = self.lock();
             state.token_for(family).is_some_and(|token| {
-                token.expires_at().is_some_and(|exp| {
-                    let left = exp.duration_since(now);
-                    left < jiff::SignedDuration::try_from(margin)
-                        .unwrap_or(jiff::SignedDuration::MAX)
-                })
+                let expiring = token
+                    .expires_at()
+                    .is_some_and(|exp| exp.duration_since(now) < margin);
+                // An expired token cannot refresh itself; a cookie session can.
+                let refreshable = !token.is_expired_at(now)
+                    || state
+                        .jar
+                        .get(
+                            shared.factory.base_url().origin(),
+                            &shared.session_cookie_name,
+                            now,
+                        )
+                        .is_some();
+                expiring && refreshable
             })
         };
         if due {

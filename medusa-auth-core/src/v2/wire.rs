@@ -173,3 +173,120 @@ pub fn read_done(response: &Response<Bytes>) -> Result<(), Error> {
         Err(read_error(response))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> Response<Bytes> {
+        Response::builder()
+            .status(status)
+            .header("content-type", "application/json; charset=utf-8")
+            .body(Bytes::from(body.to_owned()))
+            .unwrap()
+    }
+
+    // A JWT whose claims are a customer's (`{"actor_id":"cus_01","actor_type":"customer"}`).
+    const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhY3Rvcl9pZCI6ImN1c18wMSIsImFjdG9yX3R5cGUiOiJjdXN0b21lciJ9.c2ln";
+
+    #[test]
+    fn a_login_answer_is_read_by_its_body() {
+        let token = read_login(&answer(200, &format!(r#"{{"token":"{JWT}"}}"#))).unwrap();
+        assert!(matches!(&token, LoginOutcome::Authenticated(t) if t.actor_id() == Some("cus_01")));
+        // OAuth providers (auth-google, auth-github): a location to send the browser to.
+        let redirect = read_login(&answer(
+            200,
+            r#"{"location":"https://accounts.google.com/o/oauth2/v2/auth?state=ab"}"#,
+        ))
+        .unwrap();
+        assert!(
+            matches!(&redirect, LoginOutcome::Redirect { location } if location.starts_with("https://accounts.google.com/"))
+        );
+        assert!(redirect.token().is_none());
+        let mfa = read_login(&answer(
+            200,
+            &format!(r#"{{"token":"{JWT}","mfa_required":true,"mfa_challenge":{{"id":"ch_1"}}}}"#),
+        ))
+        .unwrap();
+        assert!(
+            matches!(&mfa, LoginOutcome::MfaRequired { challenge, .. } if challenge["id"] == "ch_1")
+        );
+        assert!(mfa.token().is_none(), "a restricted token is not a login");
+        let verify = read_login(&answer(
+            200,
+            &format!(r#"{{"token":"{JWT}","verification_required":true,"verification":{{"kind":"email"}}}}"#),
+        ))
+        .unwrap();
+        assert!(matches!(verify, LoginOutcome::VerificationRequired { .. }));
+        // `mfa_required: false` is a plain login.
+        let plain = read_login(&answer(
+            200,
+            &format!(r#"{{"token":"{JWT}","mfa_required":false}}"#),
+        ))
+        .unwrap();
+        assert!(matches!(plain, LoginOutcome::Authenticated(_)));
+    }
+
+    #[test]
+    fn what_is_not_a_login_answer_is_a_typed_error() {
+        for body in [
+            r#"{}"#,
+            r#"{"token":5}"#,
+            r#"[]"#,
+            r#"{"token":"a\r\nb"}"#,
+            r#"{"token":""}"#,
+        ] {
+            let error = read_login(&answer(200, body)).unwrap_err();
+            assert!(matches!(error, Error::Decode(_)), "{body}: {error}");
+        }
+        let typed = read_login(&answer(
+            401,
+            r#"{"type":"unauthorized","message":"Invalid email or password"}"#,
+        ))
+        .unwrap_err();
+        assert!(
+            matches!(&typed, Error::Api(api) if api.status == 401 && api.message == "Invalid email or password")
+        );
+        let bare = read_login(&answer(401, r#"{"message":"Unauthorized"}"#)).unwrap_err();
+        assert!(matches!(bare, Error::Unauthorized { message: Some(m) } if m == "Unauthorized"));
+        let duplicate = read_customer(&answer(
+            422,
+            r#"{"code":"invalid_request_error","type":"duplicate_error","message":"Customer with this email already has an account"}"#,
+        ))
+        .unwrap_err();
+        assert!(
+            matches!(&duplicate, Error::Api(api) if api.code.as_deref() == Some("invalid_request_error"))
+        );
+    }
+
+    #[test]
+    fn a_reset_request_answers_201_text() {
+        let created = Response::builder()
+            .status(201)
+            .header("content-type", "text/plain; charset=utf-8")
+            .body(Bytes::from_static(b"Created"))
+            .unwrap();
+        assert!(read_done(&created).is_ok());
+        assert!(read_done(&answer(400, r#"{"type":"invalid_data","message":"x"}"#)).is_err());
+    }
+
+    #[test]
+    fn bodies_are_the_json_the_server_reads() {
+        let body = login_body(&LoginPayload::EmailPassword {
+            email: "a@b.io".into(),
+            password: "p\"w".into(),
+        })
+        .unwrap();
+        assert_eq!(&body[..], br#"{"email":"a@b.io","password":"p\"w"}"#);
+        assert!(
+            login_body(&LoginPayload::Json(serde_json::Value::Null))
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            &new_password_body(&"new".into()).unwrap()[..],
+            br#"{"password":"new"}"#
+        );
+        assert!(new_password_body(&"".into()).is_err());
+    }
+}
