@@ -21,7 +21,7 @@ export PROPTEST_CASES=${PROPTEST_CASES:-64}
 # The keep-alive test's 200 calls take 35 s; 20 still show the pool's timeout works.
 export MEDUSA_KEEP_ALIVE_CALLS=${MEDUSA_KEEP_ALIVE_CALLS:-20}
 # The interop tests need a real backend; under mutation they say they are skipped.
-unset MEDUSA_BACKEND_URL MEDUSA_PRODUCTION_URL
+unset MEDUSA_BACKEND_URL MEDUSA_PRODUCTION_URL MEDUSA_V2_BACKEND_URL MEDUSA_V2_PRODUCTION_URL
 
 if ! cargo mutants --version >/dev/null 2>&1; then
   cargo install --locked cargo-mutants
