@@ -414,4 +414,16 @@ mod tests {
         );
         assert!(format!("{:?}", Credentials::Bearer(token)).starts_with("Bearer(AccessToken {"));
     }
+
+    #[test]
+    fn an_api_credential_debug_names_its_header_and_hides_its_value() {
+        let credential =
+            ApiCredential::new(crate::headers::ACCESS_TOKEN, &"sk_very_secret".into()).unwrap();
+        assert_eq!(credential.value(), "sk_very_secret");
+        assert!(credential.value().is_sensitive());
+        assert_eq!(
+            format!("{credential:?}"),
+            r#"ApiCredential { name: "x-medusa-access-token", value: "[REDACTED]" }"#
+        );
+    }
 }
