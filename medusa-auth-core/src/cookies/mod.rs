@@ -636,4 +636,23 @@ mod tests {
                 .is_err()
         );
     }
+
+    #[test]
+    fn debug_names_each_cookie_kept() {
+        let local = origin("http://127.0.0.1:9000");
+        let (mut jar, _) = jar_with(&local, &["other=1; Path=/"], Timestamp::UNIX_EPOCH);
+        jar.insert(&local, SESSION_COOKIE_NAME, LOGIN_COOKIE_VALUE.into())
+            .unwrap();
+        assert_eq!(format!("{jar:?}"), r#"{"other", "connect.sid"}"#);
+    }
+
+    #[test]
+    fn cookies_with_empty_values_share_one_header() {
+        let local = origin("http://127.0.0.1:9000");
+        let now = Timestamp::UNIX_EPOCH;
+        let (jar, _) = jar_with(&local, &["a=; Path=/", "b=; Path=/"], now);
+        let header = jar.header_for(&local, "/", now).unwrap();
+        assert_eq!(header.as_bytes(), b"a=; b=");
+        assert!(header.is_sensitive());
+    }
 }
