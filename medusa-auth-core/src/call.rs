@@ -217,4 +217,29 @@ mod tests {
         let input = StoreGetSession::new().with_options(options);
         assert_eq!(CallInput::options(&input).headers.len(), 1);
     }
+
+    #[test]
+    fn a_pending_call_shows_its_input_and_its_error() {
+        struct Nowhere;
+        #[async_trait::async_trait]
+        impl crate::HttpTransport for Nowhere {
+            async fn send(
+                &self,
+                _: http::Request<bytes::Bytes>,
+            ) -> Result<http::Response<bytes::Bytes>, crate::TransportError> {
+                unreachable!("never sent")
+            }
+        }
+        let session = crate::Client::builder(Nowhere).build().unwrap().session();
+        let ok = session.store().get_session().header("x-request-id", "7f2c");
+        assert_eq!(
+            format!("{ok:?}"),
+            r#"CallBuilder { input: StoreGetSession { options: CallOptions { headers: {"x-request-id"} } }, error: None, .. }"#
+        );
+        let bad = session.store().get_session().header("x-bad", "a\r\nb");
+        assert_eq!(
+            format!("{bad:?}"),
+            r#"CallBuilder { input: StoreGetSession { options: CallOptions { headers: {} } }, error: Some(InvalidHeaderValue { name: "x-bad" }), .. }"#
+        );
+    }
 }
