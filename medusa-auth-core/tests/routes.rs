@@ -476,3 +476,26 @@ fn an_auth_session_trait_object_sends_the_same_requests() {
         Some("session_api_token")
     );
 }
+
+#[test]
+fn clients_over_one_shared_transport_each_send_to_their_own_base_url() {
+    let transport = Scripted::new();
+    for _ in 0..2 {
+        transport.json("{}");
+    }
+    let shared: Arc<dyn medusa_auth_core::HttpTransport> = Arc::new(transport.clone());
+    let v1 = medusa_auth_core::Client::builder_shared(shared.clone())
+        .base_url("http://127.0.0.1:9000")
+        .build()
+        .unwrap();
+    let v2 = medusa_auth_core::v2::Client::builder_shared(shared)
+        .base_url("http://127.0.0.1:9010")
+        .build()
+        .unwrap();
+    run(v1.session().get("/store/products")).unwrap();
+    run(v2.session().request(Method::GET, "/store/products")).unwrap();
+    let sent = transport.sent();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].uri(), "http://127.0.0.1:9000/store/products");
+    assert_eq!(sent[1].uri(), "http://127.0.0.1:9010/store/products");
+}
