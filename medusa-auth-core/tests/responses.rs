@@ -4,7 +4,8 @@
 use bytes::Bytes;
 use http::{Response, StatusCode};
 use medusa_auth_core::internal::{
-    read_access_token, read_customer, read_error, read_exists, read_json, read_ok, read_user,
+    excerpt, read_access_token, read_customer, read_error, read_exists, read_json, read_ok,
+    read_user,
 };
 use medusa_auth_core::{ApiErrorKind, Error, ExposeSecret, Side, Timestamp, UserRole};
 use medusa_auth_testdata::{exchange, production};
@@ -512,4 +513,12 @@ fn read_json_reads_any_shape_or_the_error_it_stands_for() {
     );
     let error = read_json::<Cart>(&exchange(13).response(), "cart").unwrap_err();
     assert!(error.is_unauthorized(), "{error:?}");
+}
+
+#[test]
+fn an_excerpt_takes_the_pre_text_wherever_it_starts_and_only_when_it_is_closed_after() {
+    // A body that is nothing but the <pre> block: the text starts at byte 5.
+    assert_eq!(excerpt(b"<pre>Cannot GET /x</pre>"), "Cannot GET /x");
+    // A closing tag before the opening one is no block: the whole text, tags removed.
+    assert_eq!(excerpt(b"</pre>a<pre>b"), "a b");
 }
