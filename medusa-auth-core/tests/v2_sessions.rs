@@ -4,6 +4,7 @@
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{Method, Request};
@@ -657,4 +658,212 @@ fn credentials_a_header_cannot_carry_are_refused_and_debug_hides_them() {
     assert!(shown.contains("secret_api_key: true"), "{shown}");
     assert!(shown.contains(r#"actor_type: Some("user")"#), "{shown}");
     assert_eq!(transport.sent_count(), 0);
+}
+
+#[test]
+fn per_call_headers_reach_every_request_of_the_call() {
+    let transport = Scripted::new();
+    let (client, _) = client(&transport);
+    let session = client.session();
+    answer(&transport, 23);
+    run(session.auth().providers(CUSTOMER).header("x-trace", "p")).unwrap();
+    assert_eq!(header(&transport.last(), "x-trace").as_deref(), Some("p"));
+
+    let registered = client
+        .session_with(Credentials::Token(token_of(34)))
+        .unwrap();
+    answer(&transport, 39);
+    run(registered
+        .store()
+        .create_customer(CustomerDetails::default().named("New", "Customer"))
+        .header("x-trace", "c"))
+    .unwrap();
+    assert_eq!(header(&transport.last(), "x-trace").as_deref(), Some("c"));
+
+    for number in [34, 39, 42] {
+        answer(&transport, number);
+    }
+    let before = transport.sent_count();
+    run(client
+        .session()
+        .store()
+        .sign_up(
+            "new.customer@example.com",
+            "supersecret",
+            CustomerDetails::default().named("New", "Customer"),
+        )
+        .header("x-trace", "s"))
+    .unwrap();
+    let sent = transport.sent();
+    assert_eq!(sent.len(), before + 3);
+    for request in &sent[before..] {
+        assert_eq!(
+            header(request, "x-trace").as_deref(),
+            Some("s"),
+            "{}",
+            request.uri()
+        );
+    }
+    // The details given are the ones created.
+    let created = body_json(&sent[before + 1]);
+    assert_eq!(created["first_name"], "New");
+    assert_eq!(created["last_name"], "Customer");
+}
+
+#[test]
+fn the_refresh_margin_is_five_minutes_unless_set_and_exactly_at_it_is_not_due() {
+    let transport = Scripted::new();
+    let (client, _) = client(&transport);
+    assert_eq!(client.refresh_margin(), Some(Duration::from_secs(300)));
+    let set = v2::Client::builder(transport.clone())
+        .refresh_margin(Some(Duration::from_secs(42)))
+        .build()
+        .unwrap();
+    assert_eq!(set.refresh_margin(), Some(Duration::from_secs(42)));
+    let off = v2::Client::builder(transport.clone())
+        .refresh_margin(None)
+        .build()
+        .unwrap();
+    assert_eq!(off.refresh_margin(), None);
+
+    // Exactly the margin left: not yet due, sent as it is.
+    let now = recorded_at().as_second();
+    let session = client
+        .session_with(Credentials::Token(with_exp(&token_of(2), now + 300)))
+        .unwrap();
+    answer(&transport, 25);
+    run(session.admin().me()).unwrap();
+    assert_eq!(transport.sent_count(), 1);
+    assert_eq!(transport.last().uri().path(), "/admin/users/me");
+}
+
+#[test]
+fn a_client_wide_secret_key_goes_by_the_actor_of_the_token_held() {
+    let transport = Scripted::new();
+    let keyed = v2::Client::builder(transport.clone())
+        .secret_api_key("sk_abc")
+        .clock(ManualClock::at(recorded_at()))
+        .build()
+        .unwrap();
+    // A user's token alone, no cookie session: the user acts, the key stays home.
+    let admin = keyed.session_with(Credentials::Token(token_of(2))).unwrap();
+    answer(&transport, 25);
+    run(admin.admin().me()).unwrap();
+    assert!(bearer(&transport.last()).is_some(), "the user, not the key");
+    // A customer's token does not act on /admin: the key does.
+    let customer = keyed
+        .session_with(Credentials::Token(token_of(13)))
+        .unwrap();
+    answer(&transport, 112);
+    let _: serde_json::Value = run(customer.get("/admin/users")).unwrap();
+    assert_eq!(
+        header(&transport.last(), "authorization").as_deref(),
+        Some("Basic c2tfYWJjOg==")
+    );
+}
+
+#[test]
+fn a_login_with_a_password_longer_than_its_email_is_sent_whole() {
+    let transport = Scripted::new();
+    let (client, _) = client(&transport);
+    answer(&transport, 2);
+    let password = "a passphrase much longer than the e-mail";
+    run(client.session().auth().login(USER, "a@b.co", password)).unwrap();
+    assert_eq!(
+        body_json(&transport.last()),
+        serde_json::json!({"email": "a@b.co", "password": password})
+    );
+}
+
+#[test]
+fn debug_shows_what_identifies_and_never_a_secret() {
+    let transport = Scripted::new();
+    let (client, _) = client(&transport);
+    let shown = format!("{client:?}");
+    assert!(shown.starts_with("v2::Client {"), "{shown}");
+    assert!(shown.contains("refresh_margin: Some(300s)"), "{shown}");
+
+    let token = token_of(2);
+    assert_eq!(
+        format!("{:?}", Credentials::SessionCookie("s%3Asecret".into())),
+        "SessionCookie([REDACTED])"
+    );
+    assert_eq!(
+        format!("{:?}", Credentials::SecretApiKey("sk_secret".into())),
+        "SecretApiKey([REDACTED])"
+    );
+    let shown = format!("{:?}", Credentials::Token(token.clone()));
+    assert!(
+        shown.starts_with("Token(") && !shown.contains(token.expose_secret()),
+        "{shown}"
+    );
+
+    let session = client.session();
+    let login = session
+        .auth()
+        .login(USER, "admin@example.com", "pw-not-shown");
+    let shown = format!("{login:?}");
+    assert!(
+        shown.contains("admin@example.com") && shown.contains("[REDACTED]"),
+        "{shown}"
+    );
+    assert!(!shown.contains("pw-not-shown"), "{shown}");
+    let sign_up = session.store().sign_up(
+        "new@example.com",
+        "pw-not-shown",
+        CustomerDetails::default().named("New", "Customer"),
+    );
+    let shown = format!("{sign_up:?}");
+    assert!(
+        shown.contains("new@example.com") && shown.contains("New"),
+        "{shown}"
+    );
+    assert!(!shown.contains("pw-not-shown"), "{shown}");
+}
+
+#[test]
+fn a_session_behind_the_factory_trait_keeps_and_forgets_its_credentials() {
+    use v2::{AuthSession, SessionFactory};
+    let transport = Scripted::new();
+    let (client, _) = client(&transport);
+    let factory: &dyn SessionFactory = &client;
+    let session: Arc<dyn AuthSession> = factory.session();
+    assert!(session.token().is_none() && session.session_cookie().is_none());
+    answer(&transport, 2);
+    run(session
+        .auth()
+        .login(USER, "admin@example.com", "supersecret"))
+    .unwrap();
+    let token = session.token().expect("the login's token");
+    assert_eq!(token.expose_secret(), token_of(2).expose_secret());
+    answer(&transport, 54);
+    run(session.auth().open_session()).unwrap();
+    let cookie = session.session_cookie().expect("the session cookie");
+    assert!(cookie.expose_secret().starts_with("s%3Akl4Z7wc"));
+
+    let other = token_of(13);
+    session
+        .set_credentials(Credentials::Token(other.clone()))
+        .unwrap();
+    assert_eq!(
+        session.token().unwrap().expose_secret(),
+        other.expose_secret()
+    );
+    assert!(
+        session
+            .set_credentials(Credentials::Token(Token::new("".into())))
+            .is_err()
+    );
+    session.clear();
+    assert!(session.token().is_none() && session.session_cookie().is_none());
+}
+
+#[test]
+fn claims_and_token_copies_tell_the_truth() {
+    let registered = token_of(34);
+    let claims = registered.claims().expect("a JWT");
+    assert!(claims.is_actor_less());
+    let admin = token_of(2);
+    assert!(!admin.claims().unwrap().is_actor_less());
+    assert_eq!(admin.secret().expose_secret(), admin.expose_secret());
 }
